@@ -1,0 +1,130 @@
+//! The command line: clap derive types for every `lma` command and the options they share.
+
+use std::path::PathBuf;
+
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+use crate::output::Format;
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  findings: the report lists problems (divergent or missing migrations, failing checks)
+  2  error: bad input, unreachable database, broken migration file";
+
+/// Migrations, seeding, plan checks and index health for the LMA PostgreSQL database.
+#[derive(Debug, Parser)]
+#[command(name = "lma", version, after_help = EXIT_CODES, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command accepts, before or after the subcommand.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// PostgreSQL URL or key=value string. Falls back to DATABASE_URL, then [database] url in the
+    /// config, then the libpq variables PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE.
+    #[arg(long, global = true, value_name = "URL")]
+    pub database_url: Option<String>,
+
+    /// Configuration file [default: config/lma.toml when it exists].
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// How the report is printed on stdout.
+    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+
+    /// When to colour the table output; NO_COLOR in the environment means never for auto.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Print nothing on stderr but errors.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print more on stderr (repeat for more).
+    #[arg(short, long, global = true, action = ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// The `--color` choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The `lma` commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Apply the pending schema migrations, one at a time.
+    Migrate(MigrateArgs),
+    /// List every migration with its state: applied, pending, divergent or missing.
+    Status(StatusArgs),
+    /// Start a throwaway PostgreSQL, run the whole product against it, and remove it.
+    Demo(DemoArgs),
+}
+
+/// Where the migrations come from; shared by `migrate` and `status`.
+#[derive(Debug, Clone, Args)]
+pub struct SourceArgs {
+    /// Load V{n}__{name}.sql migrations from this directory instead of the embedded LMA schema.
+    #[arg(long, value_name = "DIR")]
+    pub migrations: Option<PathBuf>,
+}
+
+/// Options of `lma migrate`.
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// Stop after this version instead of applying everything.
+    #[arg(long, value_name = "VERSION")]
+    pub target: Option<i32>,
+}
+
+/// Options of `lma status`.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+}
+
+/// Options of `lma demo`.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Keep the throwaway cluster's directory after the demo, for inspection.
+    #[arg(long)]
+    pub keep: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn global_options_are_accepted_after_the_subcommand() {
+        let cli = Cli::try_parse_from(["lma", "status", "--format", "json", "-q"]).unwrap();
+        assert_eq!(cli.global.format, Format::Json);
+        assert!(cli.global.quiet);
+    }
+
+    #[test]
+    fn an_unknown_format_is_a_usage_error() {
+        let err = Cli::try_parse_from(["lma", "--format", "xml", "status"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+    }
+}

@@ -1,0 +1,126 @@
+//! Configuration: `config/lma.toml` (serde, unknown keys rejected) merged with the environment and flags.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context as _};
+use serde::Deserialize;
+
+/// The file read when `--config` is not given, if it exists.
+pub const DEFAULT_PATH: &str = "config/lma.toml";
+
+/// The contents of the configuration file. Every section and key is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    #[serde(default)]
+    pub database: DatabaseSection,
+}
+
+/// `[database]`: where to connect.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatabaseSection {
+    /// A PostgreSQL URL or key=value string.
+    pub url: Option<String>,
+    /// How long to wait for a connection, e.g. "10s".
+    #[serde(default, with = "humantime_serde")]
+    pub connect_timeout: Option<Duration>,
+}
+
+/// Reads the configuration: the explicit path (which must exist), else the default path when it
+/// exists, else the defaults.
+pub fn load(explicit: Option<&Path>) -> anyhow::Result<FileConfig> {
+    let path = match explicit {
+        Some(path) => path.to_path_buf(),
+        None if Path::new(DEFAULT_PATH).is_file() => PathBuf::from(DEFAULT_PATH),
+        None => return Ok(FileConfig::default()),
+    };
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read config file {}", path.display()))?;
+    parse(&text).with_context(|| format!("invalid config file {}", path.display()))
+}
+
+/// Parses configuration text; the error names the line and the offending key.
+pub fn parse(text: &str) -> anyhow::Result<FileConfig> {
+    toml::from_str(text).or_else(|err: toml::de::Error| {
+        let line = err
+            .span()
+            .map(|span| text[..span.start].matches('\n').count() + 1);
+        let message = err.message().trim();
+        match line {
+            Some(line) => bail!("line {line}: {message}"),
+            None => bail!("{message}"),
+        }
+    })
+}
+
+/// The database URL by precedence: the flag, `DATABASE_URL`, then the config file.
+/// `None` means "use the libpq environment and defaults".
+#[must_use]
+pub fn database_url(
+    flag: Option<&str>,
+    env: &dyn Fn(&str) -> Option<String>,
+    file: &FileConfig,
+) -> Option<String> {
+    flag.map(str::to_owned)
+        .or_else(|| env("DATABASE_URL").filter(|url| !url.is_empty()))
+        .or_else(|| file.database.url.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn the_committed_config_file_parses() {
+        let text = include_str!("../config/lma.toml");
+        parse(text).unwrap();
+    }
+
+    #[test]
+    fn an_unknown_key_is_named_with_its_line() {
+        let err = parse("[database]\nurl = \"x\"\nbogus = 1\n").unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.contains("line 3"), "{text}");
+        assert!(text.contains("bogus"), "{text}");
+    }
+
+    #[test]
+    fn malformed_toml_is_an_error_with_a_line() {
+        let err = parse("[database\n").unwrap_err();
+        assert!(format!("{err:#}").starts_with("line 1"), "{err:#}");
+    }
+
+    #[test]
+    fn durations_are_human_readable() {
+        let config = parse("[database]\nconnect_timeout = \"3s\"\n").unwrap();
+        assert_eq!(
+            config.database.connect_timeout,
+            Some(Duration::from_secs(3))
+        );
+    }
+
+    #[test]
+    fn the_flag_beats_the_environment_which_beats_the_file() {
+        let file = parse("[database]\nurl = \"postgres://file\"\n").unwrap();
+        let env = |key: &str| (key == "DATABASE_URL").then(|| "postgres://env".to_owned());
+        assert_eq!(
+            database_url(Some("postgres://flag"), &env, &file).as_deref(),
+            Some("postgres://flag")
+        );
+        assert_eq!(
+            database_url(None, &env, &file).as_deref(),
+            Some("postgres://env")
+        );
+        assert_eq!(
+            database_url(None, &no_env, &file).as_deref(),
+            Some("postgres://file")
+        );
+        assert_eq!(database_url(None, &no_env, &FileConfig::default()), None);
+    }
+}

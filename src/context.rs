@@ -1,0 +1,56 @@
+//! What every command is given: the output settings, stderr, the configuration and the database.
+
+use std::io::IsTerminal as _;
+
+use crate::cli::{ColorChoice, GlobalArgs};
+use crate::config::{self, FileConfig};
+use crate::db::Database;
+use crate::output::{self, Format, Report};
+use crate::progress::Progress;
+
+/// The resolved global options of one `lma` invocation.
+#[derive(Debug)]
+pub struct Context {
+    pub format: Format,
+    pub color: bool,
+    pub progress: Progress,
+    pub config: FileConfig,
+    database_flag: Option<String>,
+}
+
+impl Context {
+    /// Reads the configuration and settles colour once.
+    pub fn new(global: &GlobalArgs) -> anyhow::Result<Self> {
+        let config = config::load(global.config.as_deref())?;
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+        let color = match global.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => !no_color && std::io::stdout().is_terminal(),
+        };
+        Ok(Self {
+            format: global.format,
+            color,
+            progress: Progress::new(global.quiet, global.verbose),
+            config,
+            database_flag: global.database_url.clone(),
+        })
+    }
+
+    /// The database named by the flag, the environment, the config or libpq's defaults.
+    pub fn database(&self) -> anyhow::Result<Database> {
+        let env = |key: &str| std::env::var(key).ok();
+        let url = config::database_url(self.database_flag.as_deref(), &env, &self.config);
+        Database::resolve(url.as_deref(), &env, self.config.database.connect_timeout)
+    }
+
+    /// Prints the report on stdout in the chosen format.
+    pub fn emit<R: Report>(&self, report: &R) -> anyhow::Result<()> {
+        output::emit(
+            report,
+            self.format,
+            self.color,
+            &mut std::io::stdout().lock(),
+        )
+    }
+}

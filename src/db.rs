@@ -1,0 +1,186 @@
+//! Connections: resolve where the database is (URL, environment, libpq defaults), connect with
+//! tokio-postgres, and describe the target without ever showing the password.
+
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use tokio_postgres::config::Host;
+use tokio_postgres::{Client, Config, NoTls};
+
+/// How long a connection attempt may take when neither the URL nor the config says.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Debian's libpq looks for the server's socket here when no host is given.
+const DEFAULT_SOCKET_DIR: &str = "/var/run/postgresql";
+
+/// A database to connect to, fully resolved.
+#[derive(Clone)]
+pub struct Database {
+    config: Config,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+impl Database {
+    /// Resolves a URL (or key=value string), filling what it leaves out from the libpq
+    /// environment (`PGHOST`, `PGPORT`, `PGUSER`, `PGPASSWORD`, `PGDATABASE`) and libpq's defaults.
+    pub fn resolve(
+        url: Option<&str>,
+        env: &dyn Fn(&str) -> Option<String>,
+        connect_timeout: Option<Duration>,
+    ) -> anyhow::Result<Self> {
+        let mut config = match url {
+            // The parser's message never repeats the input, so the password cannot leak here.
+            Some(url) => url
+                .parse::<Config>()
+                .map_err(|err| anyhow::anyhow!("invalid database URL: {err}"))?,
+            None => Config::new(),
+        };
+        fill_from_env(&mut config, env);
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT));
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("lma");
+        }
+        Ok(Self { config })
+    }
+
+    /// `user@host:port/dbname`: what error messages and logs name. Never the password.
+    #[must_use]
+    pub fn describe(&self) -> String {
+        let host = match self.config.get_hosts().first() {
+            Some(Host::Tcp(name)) => name.clone(),
+            Some(Host::Unix(path)) => path.display().to_string(),
+            None => "localhost".to_owned(),
+        };
+        let port = self.config.get_ports().first().copied().unwrap_or(5432);
+        let user = self.config.get_user().unwrap_or("?");
+        let dbname = self.config.get_dbname().unwrap_or("?");
+        format!("{user}@{host}:{port}/{dbname}")
+    }
+
+    /// The database name.
+    #[must_use]
+    pub fn dbname(&self) -> &str {
+        self.config.get_dbname().unwrap_or_default()
+    }
+
+    /// The same server and credentials, another database.
+    #[must_use]
+    pub fn with_dbname(&self, dbname: &str) -> Self {
+        let mut config = self.config.clone();
+        config.dbname(dbname);
+        Self { config }
+    }
+
+    /// Opens a connection and spawns its driver task.
+    pub async fn connect(&self) -> anyhow::Result<Client> {
+        let (client, connection) = self
+            .config
+            .connect(NoTls)
+            .await
+            .with_context(|| format!("cannot connect to {}", self.describe()))?;
+        tokio::spawn(async move {
+            // The client reports a lost connection on its next call; nothing to add here.
+            let _ = connection.await;
+        });
+        Ok(client)
+    }
+}
+
+fn fill_from_env(config: &mut Config, env: &dyn Fn(&str) -> Option<String>) {
+    let var = |key: &str| env(key).filter(|value| !value.is_empty());
+    if config.get_hosts().is_empty() {
+        let default_host = if Path::new(DEFAULT_SOCKET_DIR).is_dir() {
+            DEFAULT_SOCKET_DIR.to_owned()
+        } else {
+            "localhost".to_owned()
+        };
+        config.host(var("PGHOST").unwrap_or(default_host));
+    }
+    if config.get_ports().is_empty() {
+        let port = var("PGPORT").and_then(|port| port.parse().ok());
+        config.port(port.unwrap_or(5432));
+    }
+    if config.get_user().is_none() {
+        let user = var("PGUSER")
+            .or_else(|| var("USER"))
+            .or_else(|| var("LOGNAME"));
+        config.user(user.as_deref().unwrap_or("postgres"));
+    }
+    if config.get_password().is_none() {
+        if let Some(password) = var("PGPASSWORD") {
+            config.password(password);
+        }
+    }
+    if config.get_dbname().is_none() {
+        let dbname = var("PGDATABASE").or_else(|| config.get_user().map(str::to_owned));
+        config.dbname(dbname.as_deref().unwrap_or("postgres"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env_of(pairs: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Option<String> {
+        move |key| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == key)
+                .map(|(_, v)| (*v).to_owned())
+        }
+    }
+
+    #[test]
+    fn a_url_is_described_without_its_password() {
+        let db = Database::resolve(
+            Some("postgres://alice:s3cret@db.example:6543/crm"),
+            &env_of(&[]),
+            None,
+        )
+        .unwrap();
+        assert_eq!(db.describe(), "alice@db.example:6543/crm");
+        assert!(!format!("{db:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn the_libpq_environment_fills_what_the_url_leaves_out() {
+        let env = env_of(&[
+            ("PGHOST", "h"),
+            ("PGPORT", "7777"),
+            ("PGUSER", "u"),
+            ("PGDATABASE", "d"),
+        ]);
+        let db = Database::resolve(None, &env, None).unwrap();
+        assert_eq!(db.describe(), "u@h:7777/d");
+        // tokio-postgres gives a URL's host the default port itself, so only the rest is filled.
+        let db = Database::resolve(Some("postgres://y/z"), &env, None).unwrap();
+        assert_eq!(db.describe(), "u@y:5432/z");
+    }
+
+    #[test]
+    fn the_database_defaults_to_the_user_name() {
+        let db = Database::resolve(Some("host=h user=bob"), &env_of(&[]), None).unwrap();
+        assert_eq!(db.dbname(), "bob");
+    }
+
+    #[test]
+    fn a_malformed_url_is_an_error_that_does_not_repeat_it() {
+        let err = Database::resolve(
+            Some("postgres://u:hunter2@h:notaport/db"),
+            &env_of(&[]),
+            None,
+        )
+        .unwrap_err();
+        let text = format!("{err:#}");
+        assert!(text.starts_with("invalid database URL"), "{text}");
+        assert!(!text.contains("hunter2"), "{text}");
+    }
+}

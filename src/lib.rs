@@ -1,0 +1,28 @@
+//! lma: migrations, seeding, plan checks and index health for the LMA PostgreSQL database.
+//!
+//! The binary is a thin shell around [`run`]; tests call the modules directly.
+
+pub mod cli;
+pub mod config;
+pub mod context;
+pub mod db;
+pub mod demo;
+pub mod exit;
+pub mod migrate;
+pub mod output;
+pub mod progress;
+pub mod sandbox;
+
+use cli::{Cli, Command};
+use context::Context;
+use exit::ExitStatus;
+
+/// Runs one `lma` command. `Err` is an operational failure (exit 2); findings are `Ok`.
+pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
+    let context = Context::new(&cli.global)?;
+    match cli.command {
+        Command::Migrate(args) => migrate::run(&context, &args).await,
+        Command::Status(args) => migrate::status::run(&context, &args).await,
+        Command::Demo(args) => demo::run(&context, &args).await,
+    }
+}

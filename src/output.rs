@@ -1,0 +1,187 @@
+//! Reports on stdout: one `emit` that renders a report as a table for people or as JSON for programs.
+//!
+//! This is the only module that knows comfy-table. Reports describe themselves as blocks of
+//! tables and lines; the JSON comes from the same report struct through serde, so its shape is
+//! the struct's shape and a test pins it.
+
+use std::io::Write;
+
+use anyhow::Context as _;
+use clap::ValueEnum;
+use comfy_table::{presets, CellAlignment, Color, ContentArrangement};
+use serde::Serialize;
+
+/// How a report is printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    /// Tables and lines for people.
+    Table,
+    /// One JSON document for programs.
+    Json,
+}
+
+/// A report: serializable for JSON, describable for people.
+pub trait Report: Serialize {
+    /// The human rendering, block by block.
+    fn human(&self) -> Vec<Block>;
+}
+
+/// One piece of a human-readable report.
+#[derive(Debug)]
+pub enum Block {
+    /// A heading line, printed with a blank line before it when it is not first.
+    Heading(String),
+    /// A table.
+    Table(Table),
+    /// A plain line.
+    Line(String),
+}
+
+/// How a cell reads: colour is only ever a hint, the text says it too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tone {
+    Plain,
+    Good,
+    Warn,
+    Bad,
+}
+
+/// A table of cells, with a header.
+#[derive(Debug)]
+pub struct Table {
+    header: Vec<String>,
+    right: Vec<usize>,
+    rows: Vec<Vec<(String, Tone)>>,
+}
+
+impl Table {
+    /// A table with these column names.
+    #[must_use]
+    pub fn new(header: &[&str]) -> Self {
+        let header = header.iter().map(|&h| h.to_owned()).collect();
+        Self {
+            header,
+            right: Vec::new(),
+            rows: Vec::new(),
+        }
+    }
+
+    /// Right-aligns these columns (numbers).
+    #[must_use]
+    pub fn right_aligned(mut self, columns: &[usize]) -> Self {
+        self.right = columns.to_vec();
+        self
+    }
+
+    /// Adds a row of plain cells.
+    pub fn row<I: IntoIterator<Item = String>>(&mut self, cells: I) {
+        self.rows
+            .push(cells.into_iter().map(|c| (c, Tone::Plain)).collect());
+    }
+
+    /// Adds a row whose cells each carry a tone.
+    pub fn toned_row(&mut self, cells: Vec<(String, Tone)>) {
+        self.rows.push(cells);
+    }
+
+    fn render(&self, color: bool) -> String {
+        let mut table = comfy_table::Table::new();
+        table
+            .load_preset(presets::UTF8_FULL_CONDENSED)
+            .set_content_arrangement(ContentArrangement::Disabled)
+            .set_header(&self.header);
+        if color {
+            table.enforce_styling();
+        } else {
+            table.force_no_tty();
+        }
+        for row in &self.rows {
+            table.add_row(row.iter().map(|(text, tone)| cell(text, *tone, color)));
+        }
+        for &index in &self.right {
+            if let Some(column) = table.column_mut(index) {
+                column.set_cell_alignment(CellAlignment::Right);
+            }
+        }
+        table.to_string()
+    }
+}
+
+fn cell(text: &str, tone: Tone, color: bool) -> comfy_table::Cell {
+    let cell = comfy_table::Cell::new(text);
+    match (color, tone) {
+        (false, _) | (true, Tone::Plain) => cell,
+        (true, Tone::Good) => cell.fg(Color::Green),
+        (true, Tone::Warn) => cell.fg(Color::Yellow),
+        (true, Tone::Bad) => cell.fg(Color::Red),
+    }
+}
+
+/// Writes the report in the chosen format.
+pub fn emit<R: Report>(
+    report: &R,
+    format: Format,
+    color: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    match format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, report).context("cannot write the report")?;
+            writeln!(out)?;
+        }
+        Format::Table => {
+            for (index, block) in report.human().into_iter().enumerate() {
+                match block {
+                    Block::Heading(text) if index > 0 => writeln!(out, "\n{text}")?,
+                    Block::Heading(text) | Block::Line(text) => writeln!(out, "{text}")?,
+                    Block::Table(table) => writeln!(out, "{}", table.render(color))?,
+                }
+            }
+        }
+    }
+    out.flush().context("cannot write the report")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Sample {
+        value: u32,
+    }
+
+    impl Report for Sample {
+        fn human(&self) -> Vec<Block> {
+            let mut table = Table::new(&["Name", "Value"]).right_aligned(&[1]);
+            table.row(["answer".to_owned(), self.value.to_string()]);
+            vec![
+                Block::Heading("Sample".into()),
+                Block::Table(table),
+                Block::Line("done".into()),
+            ]
+        }
+    }
+
+    fn render(format: Format) -> String {
+        let mut out = Vec::new();
+        emit(&Sample { value: 42 }, format, false, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn json_is_the_serialized_report() {
+        let value: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
+        assert_eq!(value, serde_json::json!({"value": 42}));
+    }
+
+    #[test]
+    fn tables_render_without_escape_codes_when_colour_is_off() {
+        let text = render(Format::Table);
+        assert!(text.starts_with("Sample\n"), "{text}");
+        assert!(text.contains("answer") && text.contains("42"), "{text}");
+        assert!(text.ends_with("done\n"), "{text}");
+        assert!(!text.contains('\u{1b}'), "{text}");
+    }
+}

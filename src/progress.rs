@@ -1,0 +1,67 @@
+//! stderr: progress bars (only on a terminal), notes and warnings, quiet and verbose.
+
+use std::io::IsTerminal as _;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// What goes to stderr, and whether bars are drawn.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    quiet: bool,
+    verbose: u8,
+    terminal: bool,
+}
+
+impl Progress {
+    /// From the `-q`/`-v` flags; bars only when stderr is a terminal.
+    #[must_use]
+    pub fn new(quiet: bool, verbose: u8) -> Self {
+        Self {
+            quiet,
+            verbose,
+            terminal: std::io::stderr().is_terminal(),
+        }
+    }
+
+    /// A bar of `len` steps, hidden unless stderr is a terminal and we are not quiet.
+    #[must_use]
+    pub fn bar(&self, len: u64, prefix: &str) -> ProgressBar {
+        if self.quiet || !self.terminal {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::new(len).with_prefix(prefix.to_owned());
+        let style = ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} {msg}")
+            .expect("the template is valid")
+            .progress_chars("=> ");
+        bar.set_style(style);
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    }
+
+    /// A line of progress news, unless quiet. Printed above any bar that is drawn.
+    pub fn note(&self, bar: Option<&ProgressBar>, message: &str) {
+        if !self.quiet {
+            print_above(bar, message);
+        }
+    }
+
+    /// Detail shown with `-v`.
+    pub fn detail(&self, message: &str) {
+        if self.verbose > 0 && !self.quiet {
+            eprintln!("{message}");
+        }
+    }
+
+    /// A warning: shown even when quiet, because it changes what the report means.
+    pub fn warn(&self, message: &str) {
+        eprintln!("warning: {message}");
+    }
+}
+
+fn print_above(bar: Option<&ProgressBar>, message: &str) {
+    match bar {
+        Some(bar) => bar.suspend(|| eprintln!("{message}")),
+        None => eprintln!("{message}"),
+    }
+}

@@ -1,0 +1,6 @@
+//! Integration tests against a real PostgreSQL: one binary, one server per run, one database per test.
+
+mod support;
+
+mod cli;
+mod migrate;

@@ -1,0 +1,220 @@
+//! The integration-test harness: one PostgreSQL server for the whole run, one fresh database per
+//! test, dropped when the test passes and kept (with its cluster) when it fails.
+//!
+//! The server is `LMA_TEST_DATABASE_URL` when set, else a throwaway cluster that lma's own
+//! sandbox starts from the local binaries. Neither available is a failure that says how to fix
+//! it, never a skip.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::OnceLock;
+
+use lma::db::Database;
+use lma::sandbox::Sandbox;
+use tokio_postgres::Client;
+
+/// The environment variable naming a server where tests may CREATE DATABASE.
+pub const SERVER_ENV: &str = "LMA_TEST_DATABASE_URL";
+
+/// The server every test of this run shares.
+pub struct Server {
+    admin_url: String,
+    sandbox: Option<Sandbox>,
+}
+
+impl Server {
+    fn start() -> Result<Self, String> {
+        if let Ok(url) = std::env::var(SERVER_ENV) {
+            return Ok(Self {
+                admin_url: url,
+                sandbox: None,
+            });
+        }
+        let sandbox = Sandbox::start().map_err(|err| {
+            format!(
+                "no PostgreSQL for the tests: {err:#}. Install the server binaries \
+                 (apt-get install postgresql) or set {SERVER_ENV} to a server where the tests may CREATE DATABASE"
+            )
+        })?;
+        Ok(Self {
+            admin_url: sandbox.url("postgres"),
+            sandbox: Some(sandbox),
+        })
+    }
+
+    /// A URL for another database on this server.
+    pub fn url(&self, dbname: &str) -> String {
+        url_with_dbname(&self.admin_url, dbname)
+    }
+
+    async fn admin(&self) -> Client {
+        connect(&self.admin_url).await
+    }
+}
+
+/// The shared server, started on first use.
+pub fn server() -> &'static Server {
+    static SERVER: OnceLock<Result<Server, String>> = OnceLock::new();
+    match SERVER.get_or_init(Server::start) {
+        Ok(server) => server,
+        Err(message) => panic!("{message}"),
+    }
+}
+
+/// Connects to a URL with no help from the caller's environment.
+pub async fn connect(url: &str) -> Client {
+    let no_env = |_: &str| None;
+    Database::resolve(Some(url), &no_env, None)
+        .expect("test URLs are valid")
+        .connect()
+        .await
+        .unwrap_or_else(|err| panic!("{err:#}"))
+}
+
+/// A fresh, empty database for one test.
+pub struct TestDb {
+    pub name: String,
+    pub url: String,
+}
+
+impl TestDb {
+    /// Creates a database named after the running test.
+    pub async fn new() -> Self {
+        let name = database_name(std::thread::current().name().unwrap_or("test"));
+        let server = server();
+        server
+            .admin()
+            .await
+            .batch_execute(&format!("CREATE DATABASE \"{name}\""))
+            .await
+            .unwrap_or_else(|err| panic!("cannot create test database {name}: {err:#}"));
+        let url = server.url(&name);
+        Self { name, url }
+    }
+
+    /// A new connection to this database.
+    pub async fn client(&self) -> Client {
+        connect(&self.url).await
+    }
+
+    /// The `lma` binary, pointed at this database, with a clean environment.
+    pub fn lma(&self) -> assert_cmd::Command {
+        let mut command = lma_binary();
+        command.arg("--database-url").arg(&self.url);
+        command
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let server = server();
+        if std::thread::panicking() {
+            if let Some(sandbox) = &server.sandbox {
+                let _ = sandbox.keep();
+                eprintln!(
+                    "kept database {} in the cluster at {}",
+                    self.name,
+                    sandbox.dir().display()
+                );
+            } else {
+                eprintln!("kept database {} for inspection", self.name);
+            }
+            return;
+        }
+        let name = self.name.clone();
+        // Drop runs inside the test's runtime, which cannot block on another; use a thread.
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            runtime.block_on(async {
+                let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
+                server.admin().await.batch_execute(&sql).await.unwrap();
+            });
+        })
+        .join()
+        .expect("dropping the test database failed");
+    }
+}
+
+/// The `lma` binary with none of the caller's database or colour settings.
+pub fn lma_binary() -> assert_cmd::Command {
+    let mut command = assert_cmd::Command::cargo_bin("lma").expect("the lma binary is built");
+    for key in [
+        "DATABASE_URL",
+        "PGHOST",
+        "PGPORT",
+        "PGUSER",
+        "PGPASSWORD",
+        "PGDATABASE",
+        "NO_COLOR",
+    ] {
+        command.env_remove(key);
+    }
+    command.current_dir(env!("CARGO_MANIFEST_DIR"));
+    command
+}
+
+/// A fixture directory under tests/fixtures.
+pub fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
+}
+
+/// A copy of a fixture directory that a test may edit.
+pub fn fixture_copy(name: &str) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(fixture(name)).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, copy.path().join(path.file_name().unwrap())).unwrap();
+    }
+    copy
+}
+
+fn database_name(test: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let base: String = test
+        .rsplit("::")
+        .next()
+        .unwrap_or(test)
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect();
+    let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+    format!("t_{base}_{}_{n}", std::process::id())
+}
+
+/// Replaces the database of a URL (`postgres://…/db?…`) or key=value string.
+fn url_with_dbname(url: &str, dbname: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return format!("{url} dbname={dbname}");
+    };
+    let (before_query, query) = rest
+        .split_once('?')
+        .map_or((rest, None), |(b, q)| (b, Some(q)));
+    let authority = before_query.split('/').next().unwrap_or_default();
+    let query = query.map(|q| format!("?{q}")).unwrap_or_default();
+    format!("{scheme}://{authority}/{dbname}{query}")
+}
+
+#[test]
+fn urls_get_their_database_replaced() {
+    assert_eq!(
+        url_with_dbname("postgres://u:p@h:1/db?sslmode=disable", "x"),
+        "postgres://u:p@h:1/x?sslmode=disable"
+    );
+    assert_eq!(url_with_dbname("postgresql://h", "x"), "postgresql://h/x");
+    assert_eq!(
+        url_with_dbname("host=h user=u", "x"),
+        "host=h user=u dbname=x"
+    );
+}
