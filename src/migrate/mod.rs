@@ -3,6 +3,7 @@
 
 pub mod history;
 pub mod source;
+pub mod statements;
 pub mod status;
 
 use std::time::Instant;
