@@ -15,7 +15,9 @@ pub const NO_TRANSACTION_MARKER: &str = "-- lma:no-transaction";
 /// Whether the migration asks to run outside a transaction.
 #[must_use]
 pub fn is_no_transaction(sql: &str) -> bool {
-    sql.lines().next().is_some_and(|line| line.trim() == NO_TRANSACTION_MARKER)
+    sql.lines()
+        .next()
+        .is_some_and(|line| line.trim() == NO_TRANSACTION_MARKER)
 }
 
 /// One statement of a script and the 1-based line it starts on.
@@ -52,8 +54,12 @@ pub fn split(sql: &str) -> anyhow::Result<Vec<Statement>> {
 #[must_use]
 pub fn concurrent_index_name(statement: &str) -> Option<String> {
     let tokens = tokenize(statement).ok()?;
-    let mut words = tokens.iter().filter(|t| !is_blank(&t.token)).map(|t| &t.token);
-    let mut expect = |keyword: Keyword| matches!(words.next(), Some(Token::Word(w)) if w.keyword == keyword);
+    let mut words = tokens
+        .iter()
+        .filter(|t| !is_blank(&t.token))
+        .map(|t| &t.token);
+    let mut expect =
+        |keyword: Keyword| matches!(words.next(), Some(Token::Word(w)) if w.keyword == keyword);
     if !expect(Keyword::CREATE) {
         return None;
     }
@@ -62,18 +68,28 @@ pub fn concurrent_index_name(statement: &str) -> Option<String> {
         Some(Token::Word(w)) if w.keyword == Keyword::UNIQUE => &rest[1..],
         _ => &rest[..],
     };
-    let [Token::Word(index), Token::Word(concurrently), tail @ ..] = rest else { return None };
+    let [Token::Word(index), Token::Word(concurrently), tail @ ..] = rest else {
+        return None;
+    };
     if index.keyword != Keyword::INDEX || concurrently.keyword != Keyword::CONCURRENTLY {
         return None;
     }
     let name = match tail {
         [Token::Word(w1), Token::Word(w2), Token::Word(w3), Token::Word(name), ..]
-            if [w1.keyword, w2.keyword, w3.keyword] == [Keyword::IF, Keyword::NOT, Keyword::EXISTS] => name,
+            if [w1.keyword, w2.keyword, w3.keyword]
+                == [Keyword::IF, Keyword::NOT, Keyword::EXISTS] =>
+        {
+            name
+        }
         [Token::Word(name), ..] if name.keyword != Keyword::ON => name,
         _ => return None,
     };
     // PostgreSQL folds unquoted identifiers to lower case.
-    Some(if name.quote_style.is_some() { name.value.clone() } else { name.value.to_lowercase() })
+    Some(if name.quote_style.is_some() {
+        name.value.clone()
+    } else {
+        name.value.to_lowercase()
+    })
 }
 
 fn tokenize(sql: &str) -> anyhow::Result<Vec<TokenWithSpan>> {
@@ -86,10 +102,18 @@ fn is_blank(token: &Token) -> bool {
     matches!(token, Token::Whitespace(_) | Token::EOF | Token::SemiColon)
 }
 
-fn statement(sql: &str, offsets: &LineOffsets, start: &TokenWithSpan, end: &TokenWithSpan) -> Statement {
+fn statement(
+    sql: &str,
+    offsets: &LineOffsets,
+    start: &TokenWithSpan,
+    end: &TokenWithSpan,
+) -> Statement {
     let from = offsets.byte(sql, start.span.start.line, start.span.start.column);
     let to = offsets.byte(sql, end.span.end.line, end.span.end.column);
-    Statement { text: sql[from..to].trim().to_owned(), line: usize::try_from(start.span.start.line).unwrap_or(1) }
+    Statement {
+        text: sql[from..to].trim().to_owned(),
+        line: usize::try_from(start.span.start.line).unwrap_or(1),
+    }
 }
 
 /// Maps the tokenizer's 1-based (line, character column) locations to byte offsets.
@@ -103,9 +127,14 @@ impl LineOffsets {
 
     fn byte(&self, sql: &str, line: u64, column: u64) -> usize {
         let line = usize::try_from(line.max(1) - 1).unwrap_or(usize::MAX);
-        let Some(&line_start) = self.0.get(line) else { return sql.len() };
+        let Some(&line_start) = self.0.get(line) else {
+            return sql.len();
+        };
         let chars = usize::try_from(column.max(1) - 1).unwrap_or(usize::MAX);
-        sql[line_start..].char_indices().nth(chars).map_or(sql.len(), |(at, _)| line_start + at)
+        sql[line_start..]
+            .char_indices()
+            .nth(chars)
+            .map_or(sql.len(), |(at, _)| line_start + at)
     }
 }
 
@@ -140,17 +169,24 @@ mod tests {
 
     #[test]
     fn multibyte_text_keeps_its_boundaries() {
-        assert_eq!(texts("SELECT 'é;ü';\nSELECT 'ß';"), ["SELECT 'é;ü';", "SELECT 'ß';"]);
+        assert_eq!(
+            texts("SELECT 'é;ü';\nSELECT 'ß';"),
+            ["SELECT 'é;ü';", "SELECT 'ß';"]
+        );
     }
 
     #[test]
     fn comment_only_scripts_have_no_statements() {
-        assert!(split("-- lma:no-transaction\n/* nothing */\n").unwrap().is_empty());
+        assert!(split("-- lma:no-transaction\n/* nothing */\n")
+            .unwrap()
+            .is_empty());
     }
 
     #[test]
     fn the_marker_must_be_the_first_line() {
-        assert!(is_no_transaction("-- lma:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);"));
+        assert!(is_no_transaction(
+            "-- lma:no-transaction\nCREATE INDEX CONCURRENTLY i ON t (a);"
+        ));
         assert!(!is_no_transaction("\n-- lma:no-transaction\n"));
         assert!(!is_no_transaction("SELECT 1; -- lma:no-transaction"));
     }
@@ -158,8 +194,14 @@ mod tests {
     #[test]
     fn concurrent_index_names_are_found() {
         let name = |sql| concurrent_index_name(sql);
-        assert_eq!(name("CREATE INDEX CONCURRENTLY Idx_A ON t (a)").as_deref(), Some("idx_a"));
-        assert_eq!(name("create unique index concurrently if not exists \"Big\" on t (a)").as_deref(), Some("Big"));
+        assert_eq!(
+            name("CREATE INDEX CONCURRENTLY Idx_A ON t (a)").as_deref(),
+            Some("idx_a")
+        );
+        assert_eq!(
+            name("create unique index concurrently if not exists \"Big\" on t (a)").as_deref(),
+            Some("Big")
+        );
         assert_eq!(name("CREATE INDEX idx_a ON t (a)"), None);
         assert_eq!(name("CREATE INDEX CONCURRENTLY ON t (a)"), None);
         assert_eq!(name("DROP INDEX CONCURRENTLY idx_a"), None);

@@ -290,3 +290,10 @@ async fn migrate_json_has_a_stable_shape() {
         ".applied[].milliseconds" => "[ms]",
     });
 }
+
+#[tokio::test]
+async fn the_harness_can_stop_at_the_baseline() {
+    let db = TestDb::migrated_to(Some(10)).await;
+    let versions = history(&db).await;
+    assert_eq!(versions.last(), Some(&10));
+}

@@ -10,6 +10,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
 use lma::db::Database;
+use lma::migrate::source::MigrationSet;
+use lma::progress::Progress;
 use lma::sandbox::Sandbox;
 use tokio_postgres::Client;
 
@@ -90,6 +92,28 @@ impl TestDb {
             .unwrap_or_else(|err| panic!("cannot create test database {name}: {err:#}"));
         let url = server.url(&name);
         Self { name, url }
+    }
+
+    /// A fresh database with the whole LMA schema applied.
+    pub async fn migrated() -> Self {
+        Self::migrated_to(None).await
+    }
+
+    /// A fresh database with the LMA schema applied up to `target` (all of it for `None`).
+    pub async fn migrated_to(target: Option<i32>) -> Self {
+        let db = Self::new().await;
+        let set = MigrationSet::embedded();
+        let quiet = Progress::new(true, 0);
+        lma::migrate::apply(
+            &mut db.client().await,
+            &set,
+            target,
+            &quiet,
+            db.name.clone(),
+        )
+        .await
+        .unwrap_or_else(|err| panic!("cannot migrate {}: {err:#}", db.name));
+        db
     }
 
     /// A new connection to this database.
