@@ -297,3 +297,13 @@ async fn the_harness_can_stop_at_the_baseline() {
     let versions = history(&db).await;
     assert_eq!(versions.last(), Some(&10));
 }
+
+#[tokio::test]
+async fn status_of_a_fully_migrated_database_has_nothing_pending() {
+    let db = TestDb::migrated().await;
+    let output = db.lma().args(["status", "--format", "json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let report = json(&output);
+    assert!(states(&report).iter().all(|(_, state)| *state == "applied"));
+    assert_eq!(report["current_version"], report["latest_version"]);
+}
