@@ -1,6 +1,7 @@
 //! The command line: clap derive types for every `lma` command and the options they share.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
@@ -88,6 +89,33 @@ pub struct MigrateArgs {
     /// Stop after this version instead of applying everything.
     #[arg(long, value_name = "VERSION")]
     pub target: Option<i32>,
+
+    /// Apply the pending migrations in one transaction, report each, and roll back.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// How `migrate` treats a busy database; each flag overrides its `[migrate]` config key.
+#[derive(Debug, Default, Clone, Args)]
+pub struct PolicyArgs {
+    /// lock_timeout for every migration statement [default: 5s].
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub lock_timeout: Option<Duration>,
+
+    /// Retries of a migration that hit the lock timeout, with backoff [default: 3].
+    #[arg(long, value_name = "N")]
+    pub lock_retries: Option<u32>,
+
+    /// How long to wait for another `lma migrate` on the same database [default: 5m].
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub wait_timeout: Option<Duration>,
+
+    /// statement_timeout for every migration statement [default: none].
+    #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
+    pub statement_timeout: Option<Duration>,
 }
 
 /// Options of `lma status`.

@@ -15,6 +15,8 @@ pub const DEFAULT_PATH: &str = "config/lma.toml";
 pub struct FileConfig {
     #[serde(default)]
     pub database: DatabaseSection,
+    #[serde(default)]
+    pub migrate: crate::migrate::policy::MigrateSection,
 }
 
 /// `[database]`: where to connect.
@@ -94,6 +96,13 @@ mod tests {
     fn malformed_toml_is_an_error_with_a_line() {
         let err = parse("[database\n").unwrap_err();
         assert!(format!("{err:#}").starts_with("line 1"), "{err:#}");
+    }
+
+    #[test]
+    fn the_migrate_section_is_read() {
+        let config = parse("[migrate]\nlock_timeout = \"2s\"\nlock_retries = 5\n").unwrap();
+        assert_eq!(config.migrate.lock_timeout, Some(Duration::from_secs(2)));
+        assert_eq!(config.migrate.lock_retries, Some(5));
     }
 
     #[test]

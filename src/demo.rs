@@ -7,9 +7,10 @@ use crate::cli::DemoArgs;
 use crate::context::Context;
 use crate::db::Database;
 use crate::exit::ExitStatus;
+use crate::migrate::policy::Policy;
 use crate::migrate::source::MigrationSet;
 use crate::migrate::status::StatusReport;
-use crate::migrate::{self, MigrateReport};
+use crate::migrate::{MigrateReport, Migrator};
 use crate::output::{Block, Report};
 use crate::sandbox::Sandbox;
 
@@ -81,16 +82,10 @@ async fn run_steps(context: &Context, sandbox: &Sandbox) -> anyhow::Result<DemoR
         .await?
         .try_get(0)?;
     let database = admin.with_dbname("lma");
-    let mut client = database.connect().await?;
     let set = MigrationSet::embedded();
-    let migrate = migrate::apply(
-        &mut client,
-        &set,
-        None,
-        &context.progress,
-        database.describe(),
-    )
-    .await?;
+    let migrator = Migrator::new(&set, Policy::default(), &context.progress);
+    let migrate = migrator.apply(&database, None).await?;
+    let mut client = database.connect().await?;
     let status = StatusReport::read(&mut client, &set, database.describe()).await?;
     let server = Server {
         version,

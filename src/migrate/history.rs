@@ -4,7 +4,9 @@ use anyhow::Context as _;
 use refinery::{Migration, Runner};
 use tokio_postgres::Client;
 
-/// refinery's default history table, found through the search_path as refinery finds it.
+use super::executor::Executor;
+
+/// refinery's default history table, found through the search path as refinery finds it.
 pub const TABLE: &str = "refinery_schema_history";
 
 /// The applied migrations in version order; none when the history table does not exist yet.
@@ -18,7 +20,7 @@ pub async fn applied(client: &mut Client) -> anyhow::Result<Vec<Migration>> {
         return Ok(Vec::new());
     }
     Runner::new(&[])
-        .get_applied_migrations_async(client)
+        .get_applied_migrations_async(&mut Executor::new(client))
         .await
         .with_context(|| format!("cannot read the migration history ({TABLE})"))
 }

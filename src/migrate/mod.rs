@@ -1,26 +1,42 @@
-//! `lma migrate`: apply pending migrations through refinery, one at a time, recording each in
-//! refinery's own history table.
+//! `lma migrate`: apply pending migrations through refinery, one at a time, safely on a live
+//! database: one runner at a time (advisory lock), bounded lock waits with retries, statements
+//! outside a transaction where `CREATE INDEX CONCURRENTLY` needs it, and a dry run.
 
+pub mod contention;
+pub mod dry_run;
+pub mod executor;
+pub mod failure;
 pub mod history;
+pub mod lock;
+pub mod policy;
 pub mod source;
 pub mod statements;
 pub mod status;
 
 use std::time::Instant;
 
-use anyhow::bail;
+use anyhow::{bail, Context as _};
 use refinery::{Migration, Runner, Target};
 use serde::Serialize;
-use tokio_postgres::error::ErrorPosition;
 use tokio_postgres::Client;
 
 use crate::cli::MigrateArgs;
 use crate::context::Context;
+use crate::db::Database;
 use crate::exit::ExitStatus;
 use crate::output::{Block, Report, Table};
 use crate::progress::Progress;
+use dry_run::DryRunReport;
+use executor::Executor;
+use lock::MigrationLock;
+use policy::Policy;
 use source::MigrationSet;
 use status::{State, StatusReport};
+
+/// Stops the server-side work of a killed `lma` quickly (PostgreSQL 14+), instead of letting an
+/// orphaned migration run on holding its locks.
+const SESSION_SQL: &str = "SELECT set_config('client_connection_check_interval', '1s', false)
+    WHERE current_setting('server_version_num')::int >= 140000";
 
 /// One migration that was applied by this run.
 #[derive(Debug, Clone, Serialize)]
@@ -28,6 +44,12 @@ pub struct Applied {
     pub version: i32,
     pub name: String,
     pub milliseconds: u64,
+    /// 1 unless lock timeouts made lma retry.
+    pub attempts: u32,
+    /// False for `-- lma:no-transaction` migrations.
+    pub transactional: bool,
+    /// Invalid indexes left by an earlier failed `CREATE INDEX CONCURRENTLY`, dropped and rebuilt.
+    pub rebuilt_indexes: Vec<String>,
 }
 
 /// The report of `lma migrate`.
@@ -52,12 +74,24 @@ impl Report for MigrateReport {
                 self.database
             ))];
         }
-        let mut table = Table::new(&["Version", "Name", "ms"]).right_aligned(&[0, 2]);
-        for migration in &self.applied {
+        let mut table =
+            Table::new(&["Version", "Name", "ms", "Attempts", "Notes"]).right_aligned(&[0, 2, 3]);
+        for m in &self.applied {
+            let mut notes = Vec::new();
+            if !m.transactional {
+                notes.push("no transaction".to_owned());
+            }
+            notes.extend(
+                m.rebuilt_indexes
+                    .iter()
+                    .map(|index| format!("rebuilt invalid {index}")),
+            );
             table.row([
-                migration.version.to_string(),
-                migration.name.clone(),
-                migration.milliseconds.to_string(),
+                m.version.to_string(),
+                m.name.clone(),
+                m.milliseconds.to_string(),
+                m.attempts.to_string(),
+                notes.join("; "),
             ]);
         }
         let summary = format!(
@@ -73,159 +107,206 @@ impl Report for MigrateReport {
 pub async fn run(context: &Context, args: &MigrateArgs) -> anyhow::Result<ExitStatus> {
     let set = MigrationSet::load(args.source.migrations.as_deref())?;
     let database = context.database()?;
-    let mut client = database.connect().await?;
-    let report = apply(
-        &mut client,
-        &set,
-        args.target,
-        &context.progress,
-        database.describe(),
-    )
-    .await?;
+    let policy = Policy::resolve(&args.policy, &context.config.migrate);
+    let migrator = Migrator::new(&set, policy, &context.progress);
+    if args.dry_run {
+        let report = migrator.dry_run(&database, args.target).await?;
+        context.emit(&report)?;
+        return Ok(ExitStatus::findings_if(report.has_failures()));
+    }
+    let report = migrator.apply(&database, args.target).await?;
     context.emit(&report)?;
     Ok(ExitStatus::Success)
 }
 
-/// Applies the pending migrations up to `target`, each in its own transaction.
-///
-/// Refuses to start when the history does not match the files (divergent, missing or out of
-/// order), because applying more on top of an unknown state is how schemas drift.
-pub async fn apply(
-    client: &mut Client,
-    set: &MigrationSet,
-    target: Option<i32>,
-    progress: &Progress,
-    database: String,
-) -> anyhow::Result<MigrateReport> {
-    let status = StatusReport::read(client, set, database.clone()).await?;
-    if status.has_findings() {
-        bail!(
-            "the history does not match the migrations ({}); run `lma status`",
-            status.findings().join(", ")
-        );
-    }
-    let pending = pending_up_to(set, &status, target)?;
-    let bar = progress.bar(pending.len() as u64, "migrate");
-    let mut applied = Vec::new();
-    for migration in pending {
-        bar.set_message(format!("V{} {}", migration.version(), migration.name()));
-        let started = Instant::now();
-        apply_one(client, set, migration).await?;
-        let milliseconds = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-        progress.note(
-            Some(&bar),
-            &format!(
-                "applied V{} {} in {milliseconds} ms",
-                migration.version(),
-                migration.name()
-            ),
-        );
-        applied.push(Applied {
-            version: migration.version(),
-            name: migration.name().to_owned(),
-            milliseconds,
-        });
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
-    let current_version = applied.last().map(|m| m.version).or(status.current_version);
-    Ok(MigrateReport {
-        database,
-        applied,
-        current_version,
-        target,
-    })
-}
-
-fn pending_up_to<'a>(
+/// Applies a migration set under a policy.
+pub struct Migrator<'a> {
     set: &'a MigrationSet,
-    status: &StatusReport,
-    target: Option<i32>,
-) -> anyhow::Result<Vec<&'a Migration>> {
-    if let Some(target) = target {
-        if !set.migrations().iter().any(|m| m.version() == target) {
-            bail!("--target {target}: no migration has that version");
+    policy: Policy,
+    progress: &'a Progress,
+}
+
+impl<'a> Migrator<'a> {
+    #[must_use]
+    pub fn new(set: &'a MigrationSet, policy: Policy, progress: &'a Progress) -> Self {
+        Self {
+            set,
+            policy,
+            progress,
         }
     }
-    let pending: Vec<i32> = status
-        .migrations
-        .iter()
-        .filter(|entry| entry.state == State::Pending)
-        .map(|entry| entry.version)
-        .collect();
-    Ok(set
-        .migrations()
-        .iter()
-        .filter(|m| pending.contains(&m.version()))
-        .filter(|m| target.is_none_or(|target| m.version() <= target))
-        .collect())
-}
 
-async fn apply_one(
-    client: &mut Client,
-    set: &MigrationSet,
-    migration: &Migration,
-) -> anyhow::Result<()> {
-    let runner = Runner::new(set.migrations())
-        .set_target(Target::Version(migration.version()))
-        .set_abort_divergent(true)
-        .set_abort_missing(true);
-    match runner.run_async(client).await {
-        Ok(_) => Ok(()),
-        Err(err) => Err(failure(set, migration, &err)),
-    }
-}
-
-/// Names the file and, for a database error, its SQLSTATE, message and line.
-fn failure(set: &MigrationSet, migration: &Migration, err: &refinery::Error) -> anyhow::Error {
-    let file = set
-        .file(migration.version())
-        .map_or_else(|| migration.to_string(), |path| path.display().to_string());
-    let Some(db) = find_db_error(err) else {
-        return anyhow::anyhow!(
-            "migration {file} failed: {}",
-            crate::exit::one_line(&anyhow::anyhow!("{err}"))
-        );
-    };
-    let line = match (db.position(), migration.sql()) {
-        (Some(ErrorPosition::Original(at)), Some(sql)) => format!(" at line {}", line_of(sql, *at)),
-        _ => String::new(),
-    };
-    anyhow::anyhow!(
-        "migration {file} failed{line}: {} (SQLSTATE {})",
-        db.message(),
-        db.code().code()
-    )
-}
-
-fn find_db_error<'a>(
-    err: &'a (dyn std::error::Error + 'static),
-) -> Option<&'a tokio_postgres::error::DbError> {
-    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(current) = cause {
-        if let Some(db) = current.downcast_ref::<tokio_postgres::error::DbError>() {
-            return Some(db);
+    /// Takes the migration lock, then applies the pending migrations up to `target`, each in
+    /// its own transaction unless marked otherwise.
+    ///
+    /// Refuses to start when the history does not match the files (divergent, missing or out
+    /// of order), because applying more on top of an unknown state is how schemas drift.
+    pub async fn apply(
+        &self,
+        database: &Database,
+        target: Option<i32>,
+    ) -> anyhow::Result<MigrateReport> {
+        let lock =
+            MigrationLock::acquire(database, self.policy.wait_timeout, self.progress).await?;
+        let (mut client, pid) = self.session(database).await?;
+        let pending = self.pending(&mut client, target, database).await?;
+        let bar = self.progress.bar(pending.len() as u64, "migrate");
+        let mut applied = Vec::new();
+        for migration in pending {
+            bar.set_message(format!("V{} {}", migration.version(), migration.name()));
+            let done = self
+                .apply_with_retries(&lock, &mut client, pid, migration)
+                .await?;
+            let message = format!(
+                "applied V{} {} in {} ms",
+                done.version, done.name, done.milliseconds
+            );
+            self.progress.note(Some(&bar), &message);
+            applied.push(done);
+            bar.inc(1);
         }
-        cause = current.source();
+        bar.finish_and_clear();
+        lock.release().await?;
+        let current_version = history::applied(&mut client)
+            .await?
+            .iter()
+            .map(Migration::version)
+            .max();
+        Ok(MigrateReport {
+            database: database.describe(),
+            applied,
+            current_version,
+            target,
+        })
     }
-    None
-}
 
-/// The 1-based line of a 1-based character position, as PostgreSQL reports positions.
-fn line_of(sql: &str, position: u32) -> usize {
-    let before = usize::try_from(position.saturating_sub(1)).unwrap_or(usize::MAX);
-    sql.chars().take(before).filter(|&c| c == '\n').count() + 1
-}
+    /// Tries the pending migrations in one transaction and rolls back.
+    pub async fn dry_run(
+        &self,
+        database: &Database,
+        target: Option<i32>,
+    ) -> anyhow::Result<DryRunReport> {
+        let lock =
+            MigrationLock::acquire(database, self.policy.wait_timeout, self.progress).await?;
+        let (mut client, _) = self.session(database).await?;
+        let pending = self.pending(&mut client, target, database).await?;
+        let report = dry_run::run(&mut client, self.set, &pending, database.describe()).await?;
+        lock.release().await?;
+        Ok(report)
+    }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+    async fn session(&self, database: &Database) -> anyhow::Result<(Client, i32)> {
+        let client = database.connect().await?;
+        let settings = format!("{} {SESSION_SQL}", self.policy.session_sql());
+        client
+            .batch_execute(&settings)
+            .await
+            .context("cannot set the migration session's timeouts")?;
+        let pid = client
+            .query_one("SELECT pg_backend_pid()", &[])
+            .await?
+            .try_get(0)?;
+        Ok((client, pid))
+    }
 
-    #[test]
-    fn positions_map_to_lines() {
-        let sql = "SELECT 1;\nSELEC 2;\n";
-        assert_eq!(line_of(sql, 1), 1);
-        assert_eq!(line_of(sql, 11), 2);
-        assert_eq!(line_of("é\nx", 3), 2);
+    async fn pending(
+        &self,
+        client: &mut Client,
+        target: Option<i32>,
+        database: &Database,
+    ) -> anyhow::Result<Vec<&'a Migration>> {
+        let status = StatusReport::read(client, self.set, database.describe()).await?;
+        if status.has_findings() {
+            bail!(
+                "the history does not match the migrations ({}); run `lma status`",
+                status.findings().join(", ")
+            );
+        }
+        if let Some(target) = target {
+            if !self.set.migrations().iter().any(|m| m.version() == target) {
+                bail!("--target {target}: no migration has that version");
+            }
+        }
+        let pending: Vec<i32> = status
+            .migrations
+            .iter()
+            .filter(|e| e.state == State::Pending)
+            .map(|e| e.version)
+            .collect();
+        Ok(self
+            .set
+            .migrations()
+            .iter()
+            .filter(|m| pending.contains(&m.version()))
+            .filter(|m| target.is_none_or(|target| m.version() <= target))
+            .collect())
+    }
+
+    /// Applies one migration; a lock timeout rolls it back and is retried with backoff, and
+    /// when retries run out the error names the sessions that held the lock.
+    async fn apply_with_retries(
+        &self,
+        lock: &MigrationLock,
+        client: &mut Client,
+        pid: i32,
+        migration: &Migration,
+    ) -> anyhow::Result<Applied> {
+        let started = Instant::now();
+        let mut attempt = 1;
+        loop {
+            let (outcome, blockers) =
+                contention::watch(lock.client(), pid, self.apply_once(client, migration)).await;
+            let rebuilt_indexes = match outcome {
+                Ok(rebuilt) => rebuilt,
+                Err(err) => {
+                    let lock_timeout = contention::is_lock_timeout(&err);
+                    if lock_timeout && attempt <= self.policy.lock_retries {
+                        let wait = Policy::backoff(attempt);
+                        let news = format!(
+                            "V{} {}: lock timeout, retry {attempt}/{} in {wait:?}",
+                            migration.version(),
+                            migration.name(),
+                            self.policy.lock_retries
+                        );
+                        self.progress.note(None, &news);
+                        tokio::time::sleep(wait).await;
+                        attempt += 1;
+                        continue;
+                    }
+                    let message = failure::describe(self.set, migration, &err);
+                    bail!(if lock_timeout {
+                        failure::with_blockers(&message, attempt, &blockers)
+                    } else {
+                        message
+                    });
+                }
+            };
+            let milliseconds = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let transactional = !statements::is_no_transaction(migration.sql().unwrap_or_default());
+            let (version, name) = (migration.version(), migration.name().to_owned());
+            return Ok(Applied {
+                version,
+                name,
+                milliseconds,
+                attempts: attempt,
+                transactional,
+                rebuilt_indexes,
+            });
+        }
+    }
+
+    async fn apply_once(
+        &self,
+        client: &mut Client,
+        migration: &Migration,
+    ) -> Result<Vec<String>, refinery::Error> {
+        let mut executor = Executor::new(client);
+        Runner::new(self.set.migrations())
+            .set_target(Target::Version(migration.version()))
+            .set_abort_divergent(true)
+            .set_abort_missing(true)
+            .run_async(&mut executor)
+            .await?;
+        Ok(executor.rebuilt)
     }
 }

@@ -10,7 +10,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::OnceLock;
 
 use lma::db::Database;
+use lma::migrate::policy::Policy;
 use lma::migrate::source::MigrationSet;
+use lma::migrate::Migrator;
 use lma::progress::Progress;
 use lma::sandbox::Sandbox;
 use tokio_postgres::Client;
@@ -104,16 +106,16 @@ impl TestDb {
         let db = Self::new().await;
         let set = MigrationSet::embedded();
         let quiet = Progress::new(true, 0);
-        lma::migrate::apply(
-            &mut db.client().await,
-            &set,
-            target,
-            &quiet,
-            db.name.clone(),
-        )
-        .await
-        .unwrap_or_else(|err| panic!("cannot migrate {}: {err:#}", db.name));
+        Migrator::new(&set, Policy::default(), &quiet)
+            .apply(&db.database(), target)
+            .await
+            .unwrap_or_else(|err| panic!("cannot migrate {}: {err:#}", db.name));
         db
+    }
+
+    /// This database as lma's library resolves it.
+    pub fn database(&self) -> Database {
+        Database::resolve(Some(&self.url), &|_| None, None).expect("test URLs are valid")
     }
 
     /// A new connection to this database.

@@ -1,0 +1,113 @@
+//! Migration failures, described for people: which file, which line, which SQLSTATE, and who
+//! held the lock when a lock timeout gave up.
+
+use refinery::Migration;
+use tokio_postgres::error::{DbError, ErrorPosition};
+
+use super::contention::Blocker;
+use super::executor::ExecError;
+use super::source::MigrationSet;
+
+/// One line naming the migration's file, the failing line and the database's message.
+#[must_use]
+pub fn describe(
+    set: &MigrationSet,
+    migration: &Migration,
+    err: &(dyn std::error::Error + 'static),
+) -> String {
+    let file = set
+        .file(migration.version())
+        .map_or_else(|| migration.to_string(), |path| path.display().to_string());
+    let Some(db) = find_db_error(err) else {
+        return format!("migration {file} failed: {}", chain(err));
+    };
+    let (start, statement) = statement_of(err).unwrap_or((1, None));
+    let text = statement.or(migration.sql());
+    let line = match (db.position(), text) {
+        (Some(ErrorPosition::Original(at)), Some(text)) => {
+            format!(" at line {}", start + line_of(text, *at) - 1)
+        }
+        _ if start > 1 => format!(" in the statement at line {start}"),
+        _ => String::new(),
+    };
+    format!(
+        "migration {file} failed{line}: {} (SQLSTATE {})",
+        db.message(),
+        db.code().code()
+    )
+}
+
+/// Adds what the lock-timeout watcher saw.
+#[must_use]
+pub fn with_blockers(message: &str, attempts: u32, blockers: &[Blocker]) -> String {
+    let who = if blockers.is_empty() {
+        "the blocker had gone before lma could see it".to_owned()
+    } else {
+        let list: Vec<String> = blockers.iter().map(ToString::to_string).collect();
+        format!("blocked by {}", list.join("; "))
+    };
+    format!("{message}; gave up after {attempts} attempts; {who}")
+}
+
+/// The first PostgreSQL error in a chain.
+pub fn find_db_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a DbError> {
+    causes(err).find_map(|cause| cause.downcast_ref::<DbError>())
+}
+
+fn statement_of<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<(usize, Option<&'a str>)> {
+    causes(err).find_map(|cause| match cause.downcast_ref::<ExecError>() {
+        Some(ExecError::Sql {
+            line, statement, ..
+        }) => Some((*line, statement.as_deref())),
+        _ => None,
+    })
+}
+
+fn causes<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(err), |cause| cause.source())
+}
+
+fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    causes(err)
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(": ")
+}
+
+/// The 1-based line of a 1-based character position, as PostgreSQL reports positions.
+fn line_of(sql: &str, position: u32) -> usize {
+    let before = usize::try_from(position.saturating_sub(1)).unwrap_or(usize::MAX);
+    sql.chars().take(before).filter(|&c| c == '\n').count() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_map_to_lines() {
+        let sql = "SELECT 1;\nSELEC 2;\n";
+        assert_eq!(line_of(sql, 1), 1);
+        assert_eq!(line_of(sql, 11), 2);
+        assert_eq!(line_of("é\nx", 3), 2);
+    }
+
+    #[test]
+    fn blockers_are_named_or_their_absence_explained() {
+        let blocker = Blocker {
+            pid: 42,
+            state: "idle in transaction".into(),
+            query: "LOCK leads".into(),
+            transaction_seconds: 3.0,
+        };
+        let text = with_blockers("migration x failed", 4, &[blocker]);
+        assert_eq!(text, "migration x failed; gave up after 4 attempts; blocked by pid 42 (idle in transaction, in a transaction for 3s): LOCK leads");
+        assert!(
+            with_blockers("m", 1, &[]).ends_with("the blocker had gone before lma could see it")
+        );
+    }
+}

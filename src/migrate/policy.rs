@@ -1,0 +1,127 @@
+//! How `lma migrate` behaves on a live database: lock and statement timeouts, retries, and how
+//! long to wait for another migration run to finish.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::cli::PolicyArgs;
+
+/// `[migrate]` in the configuration file.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MigrateSection {
+    /// `lock_timeout` for every migration statement.
+    #[serde(default, with = "humantime_serde")]
+    pub lock_timeout: Option<Duration>,
+    /// How many times a migration that hit the lock timeout is retried.
+    pub lock_retries: Option<u32>,
+    /// How long to wait for another `lma migrate` to release the migration lock.
+    #[serde(default, with = "humantime_serde")]
+    pub wait_timeout: Option<Duration>,
+    /// `statement_timeout` for every migration statement; none by default.
+    #[serde(default, with = "humantime_serde")]
+    pub statement_timeout: Option<Duration>,
+}
+
+/// The resolved safety settings of one run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Policy {
+    pub lock_timeout: Duration,
+    pub lock_retries: u32,
+    pub wait_timeout: Duration,
+    pub statement_timeout: Option<Duration>,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Self {
+            lock_timeout: Duration::from_secs(5),
+            lock_retries: 3,
+            wait_timeout: Duration::from_secs(300),
+            statement_timeout: None,
+        }
+    }
+}
+
+impl Policy {
+    /// Flags win over the configuration, which wins over the defaults.
+    #[must_use]
+    pub fn resolve(flags: &PolicyArgs, file: &MigrateSection) -> Self {
+        let default = Self::default();
+        Self {
+            lock_timeout: flags
+                .lock_timeout
+                .or(file.lock_timeout)
+                .unwrap_or(default.lock_timeout),
+            lock_retries: flags
+                .lock_retries
+                .or(file.lock_retries)
+                .unwrap_or(default.lock_retries),
+            wait_timeout: flags
+                .wait_timeout
+                .or(file.wait_timeout)
+                .unwrap_or(default.wait_timeout),
+            statement_timeout: flags.statement_timeout.or(file.statement_timeout),
+        }
+    }
+
+    /// The pause before retry `attempt` (1-based): doubling from half a second, at most 8 s, so
+    /// a brief lock holder is outwaited without hammering a busy table.
+    #[must_use]
+    pub fn backoff(attempt: u32) -> Duration {
+        Duration::from_millis(500 * 2u64.pow(attempt.saturating_sub(1).min(4)))
+    }
+
+    /// The session settings every migration runs under.
+    #[must_use]
+    pub fn session_sql(&self) -> String {
+        let statement = self.statement_timeout.map_or(0, |t| t.as_millis());
+        format!(
+            "SET lock_timeout = '{}ms'; SET statement_timeout = '{statement}ms';",
+            self.lock_timeout.as_millis()
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_beat_the_file_which_beats_the_defaults() {
+        let file = MigrateSection {
+            lock_timeout: Some(Duration::from_secs(2)),
+            lock_retries: Some(7),
+            ..MigrateSection::default()
+        };
+        let flags = PolicyArgs {
+            lock_retries: Some(1),
+            ..PolicyArgs::default()
+        };
+        let policy = Policy::resolve(&flags, &file);
+        assert_eq!(policy.lock_timeout, Duration::from_secs(2));
+        assert_eq!(policy.lock_retries, 1);
+        assert_eq!(policy.wait_timeout, Policy::default().wait_timeout);
+        assert_eq!(policy.statement_timeout, None);
+    }
+
+    #[test]
+    fn backoff_doubles_and_is_capped() {
+        let waits: Vec<Duration> = (1..=7).map(Policy::backoff).collect();
+        let expected = [500, 1000, 2000, 4000, 8000, 8000, 8000].map(Duration::from_millis);
+        assert_eq!(waits, expected);
+    }
+
+    #[test]
+    fn session_settings_are_in_milliseconds() {
+        let policy = Policy {
+            statement_timeout: Some(Duration::from_secs(60)),
+            ..Policy::default()
+        };
+        assert_eq!(
+            policy.session_sql(),
+            "SET lock_timeout = '5000ms'; SET statement_timeout = '60000ms';"
+        );
+    }
+}
