@@ -21,7 +21,7 @@ pub enum Outcome {
     /// It runs outside a transaction, so it cannot be rolled back, so it was not run; nor was
     /// anything after it, which may depend on it.
     NotVerifiable,
-    /// An earlier migration failed, so this one was not tried.
+    /// An earlier migration failed or could not be verified, so this one was not tried.
     NotReached,
 }
 

@@ -20,7 +20,7 @@ const POLL: Duration = Duration::from_millis(200);
 const HOLDER_SQL: &str = "SELECT pid FROM pg_locks
     WHERE locktype = 'advisory' AND granted AND objsubid = 1
       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-      AND classid = ($1 >> 32)::oid AND objid = ($1 & 4294967295)::oid";
+      AND classid = ($1::bigint >> 32)::oid AND objid = ($1::bigint & 4294967295)::oid";
 
 /// A held migration lock; released when dropped (its connection closes) or by `release`.
 pub struct MigrationLock {
