@@ -4,9 +4,10 @@
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::Context as _;
 use tokio_postgres::config::Host;
-use tokio_postgres::{Client, Config, NoTls};
+use tokio_postgres::{Client, Config};
+
+use crate::tls::Tls;
 
 /// How long a connection attempt may take when neither the URL nor the config says.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -18,6 +19,7 @@ const DEFAULT_SOCKET_DIR: &str = "/var/run/postgresql";
 #[derive(Clone)]
 pub struct Database {
     config: Config,
+    tls: Tls,
 }
 
 impl std::fmt::Debug for Database {
@@ -34,13 +36,16 @@ impl Database {
         env: &dyn Fn(&str) -> Option<String>,
         connect_timeout: Option<Duration>,
     ) -> anyhow::Result<Self> {
+        let (rest, tls) = Tls::extract(url.unwrap_or_default(), env)
+            .map_err(|err| anyhow::anyhow!("invalid database URL: {err}"))?;
         let mut config = match url {
             // The parser's message never repeats the input, so the password cannot leak here.
-            Some(url) => url
+            Some(_) => rest
                 .parse::<Config>()
                 .map_err(|err| anyhow::anyhow!("invalid database URL: {err}"))?,
             None => Config::new(),
         };
+        config.ssl_mode(tls.mode.negotiation());
         fill_from_env(&mut config, env);
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(connect_timeout.unwrap_or(DEFAULT_CONNECT_TIMEOUT));
@@ -48,7 +53,7 @@ impl Database {
         if config.get_application_name().is_none() {
             config.application_name("lma");
         }
-        Ok(Self { config })
+        Ok(Self { config, tls })
     }
 
     /// `user@host:port/dbname`: what error messages and logs name. Never the password.
@@ -76,16 +81,24 @@ impl Database {
     pub fn with_dbname(&self, dbname: &str) -> Self {
         let mut config = self.config.clone();
         config.dbname(dbname);
-        Self { config }
+        Self {
+            config,
+            tls: self.tls.clone(),
+        }
     }
 
     /// Opens a connection and spawns its driver task.
     pub async fn connect(&self) -> anyhow::Result<Client> {
-        let (client, connection) = self
-            .config
-            .connect(NoTls)
-            .await
-            .with_context(|| format!("cannot connect to {}", self.describe()))?;
+        let connector = self.tls.connector()?;
+        let (client, connection) = self.config.connect(connector).await.map_err(|err| {
+            let cause = crate::exit::one_line(&anyhow::anyhow!(err));
+            let hint = if cause.contains("certificate") && self.tls.mode.verifies() {
+                "; sslrootcert must name the CA that signed the server's certificate"
+            } else {
+                ""
+            };
+            anyhow::anyhow!("cannot connect to {}: {cause}{hint}", self.describe())
+        })?;
         tokio::spawn(async move {
             // The client reports a lost connection on its next call; nothing to add here.
             let _ = connection.await;

@@ -12,6 +12,7 @@ pub mod migrate;
 pub mod output;
 pub mod progress;
 pub mod sandbox;
+pub mod tls;
 
 use cli::{Cli, Command};
 use context::Context;
