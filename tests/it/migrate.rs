@@ -3,16 +3,7 @@
 use lma::migrate::source::MigrationSet;
 use serde_json::Value;
 
-use crate::support::{fixture, fixture_copy, TestDb};
-
-fn json(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!(
-            "stdout is not JSON ({err}): {}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    })
-}
+use crate::support::{exists, fixture, fixture_copy, history, json, TestDb};
 
 fn versions(report: &Value, key: &str) -> Vec<i64> {
     report[key]
@@ -21,19 +12,6 @@ fn versions(report: &Value, key: &str) -> Vec<i64> {
         .iter()
         .map(|m| m["version"].as_i64().unwrap())
         .collect()
-}
-
-async fn history(db: &TestDb) -> Vec<i32> {
-    let rows = db
-        .client()
-        .await
-        .query(
-            "SELECT version FROM refinery_schema_history ORDER BY version",
-            &[],
-        )
-        .await
-        .unwrap();
-    rows.iter().map(|row| row.get(0)).collect()
 }
 
 #[tokio::test]
@@ -57,7 +35,11 @@ async fn migrate_on_an_empty_database_applies_every_embedded_migration() {
         .collect();
     assert!(!expected.is_empty(), "the LMA schema has migrations");
     assert_eq!(versions(&json(&output), "applied"), expected);
-    let applied: Vec<i64> = history(&db).await.into_iter().map(i64::from).collect();
+    let applied: Vec<i64> = history(&db.client().await)
+        .await
+        .into_iter()
+        .map(i64::from)
+        .collect();
     assert_eq!(applied, expected);
 }
 
@@ -65,12 +47,7 @@ async fn migrate_on_an_empty_database_applies_every_embedded_migration() {
 async fn a_second_migrate_is_a_no_op() {
     let db = TestDb::new().await;
     let dir = fixture("migrations_basic");
-    db.lma()
-        .arg("migrate")
-        .arg("--migrations")
-        .arg(&dir)
-        .assert()
-        .success();
+    db.migrate_dir(&dir, None);
     let output = db
         .lma()
         .arg("migrate")
@@ -81,7 +58,7 @@ async fn a_second_migrate_is_a_no_op() {
     assert_eq!(output.status.code(), Some(0));
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert!(stdout.contains("nothing to apply, at V3"), "{stdout}");
-    assert_eq!(history(&db).await, [1, 2, 3]);
+    assert_eq!(history(&db.client().await).await, [1, 2, 3]);
 }
 
 #[tokio::test]
@@ -98,7 +75,7 @@ async fn target_stops_at_the_version_asked_for() {
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(versions(&json(&output), "applied"), [1, 2]);
-    assert_eq!(history(&db).await, [1, 2]);
+    assert_eq!(history(&db.client().await).await, [1, 2]);
     let gadgets = db
         .client()
         .await
@@ -121,30 +98,14 @@ async fn an_unknown_target_is_an_error() {
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("--target 7"));
-    assert!(history_table_absent(&db).await);
-}
-
-async fn history_table_absent(db: &TestDb) -> bool {
-    let row = db
-        .client()
-        .await
-        .query_one("SELECT to_regclass('refinery_schema_history') IS NULL", &[])
-        .await
-        .unwrap();
-    row.get(0)
+    assert!(!exists(&db.client().await, "refinery_schema_history").await);
 }
 
 #[tokio::test]
 async fn status_reports_pending_divergent_and_missing() {
     let db = TestDb::new().await;
     let dir = fixture_copy("migrations_basic");
-    db.lma()
-        .arg("migrate")
-        .arg("--migrations")
-        .arg(dir.path())
-        .args(["--target", "2"])
-        .assert()
-        .success();
+    db.migrate_dir(dir.path(), Some(2));
 
     let status = |db: &TestDb| {
         db.lma()
@@ -189,13 +150,7 @@ fn states(report: &Value) -> Vec<(i64, &str)> {
 async fn migrate_refuses_to_run_on_a_divergent_history() {
     let db = TestDb::new().await;
     let dir = fixture_copy("migrations_basic");
-    db.lma()
-        .arg("migrate")
-        .arg("--migrations")
-        .arg(dir.path())
-        .args(["--target", "1"])
-        .assert()
-        .success();
+    db.migrate_dir(dir.path(), Some(1));
     std::fs::write(
         dir.path().join("V1__create_widgets.sql"),
         "CREATE TABLE widgets (id bigint);\n",
@@ -214,7 +169,11 @@ async fn migrate_refuses_to_run_on_a_divergent_history() {
         stderr.contains("V1 create_widgets is divergent"),
         "{stderr}"
     );
-    assert_eq!(history(&db).await, [1], "nothing more was applied");
+    assert_eq!(
+        history(&db.client().await).await,
+        [1],
+        "nothing more was applied"
+    );
 }
 
 #[tokio::test]
@@ -234,7 +193,7 @@ async fn a_failing_migration_names_its_file_and_line_and_leaves_nothing_behind()
         "{stderr}"
     );
     assert!(stderr.contains("SQLSTATE 42601"), "{stderr}");
-    assert_eq!(history(&db).await, [1]);
+    assert_eq!(history(&db.client().await).await, [1]);
     let half = db
         .client()
         .await
@@ -251,13 +210,7 @@ async fn a_failing_migration_names_its_file_and_line_and_leaves_nothing_behind()
 async fn status_json_has_a_stable_shape() {
     let db = TestDb::new().await;
     let dir = fixture("migrations_basic");
-    db.lma()
-        .arg("migrate")
-        .arg("--migrations")
-        .arg(&dir)
-        .args(["--target", "2"])
-        .assert()
-        .success();
+    db.migrate_dir(&dir, Some(2));
     let output = db
         .lma()
         .arg("status")
@@ -294,7 +247,7 @@ async fn migrate_json_has_a_stable_shape() {
 #[tokio::test]
 async fn the_harness_can_stop_at_the_baseline() {
     let db = TestDb::migrated_to(Some(10)).await;
-    let versions = history(&db).await;
+    let versions = history(&db.client().await).await;
     assert_eq!(versions.last(), Some(&10));
 }
 

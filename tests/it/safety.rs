@@ -13,7 +13,7 @@ use lma::migrate::source::MigrationSet;
 use serde_json::Value;
 use tokio_postgres::Client;
 
-use crate::support::{fixture, lma_binary, TestDb};
+use crate::support::{exists, fixture, history, json, lma_binary, TestDb};
 
 /// An `lma` process running in the background, its stderr readable line by line.
 struct Running {
@@ -82,45 +82,6 @@ async fn wait_until(client: &Client, sql: &str) {
     panic!("never became true: {sql}\nsessions: {sessions:#?}");
 }
 
-async fn history(client: &Client) -> Vec<i32> {
-    let exists: bool = client
-        .query_one(
-            "SELECT to_regclass('refinery_schema_history') IS NOT NULL",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    if !exists {
-        return Vec::new();
-    }
-    let rows = client
-        .query(
-            "SELECT version FROM refinery_schema_history ORDER BY version",
-            &[],
-        )
-        .await
-        .unwrap();
-    rows.iter().map(|row| row.get(0)).collect()
-}
-
-async fn exists(client: &Client, relation: &str) -> bool {
-    client
-        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&relation])
-        .await
-        .unwrap()
-        .get(0)
-}
-
-fn json(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!(
-            "not JSON ({err}): {}",
-            String::from_utf8_lossy(&output.stdout)
-        )
-    })
-}
-
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -169,13 +130,7 @@ async fn eight_concurrent_migrations_apply_each_version_once() {
 async fn a_lock_timeout_gives_up_naming_the_blocker_and_keeps_the_previous_boundary() {
     let db = TestDb::new().await;
     let dir = fixture("migrations_basic");
-    db.lma()
-        .arg("migrate")
-        .arg("--migrations")
-        .arg(&dir)
-        .args(["--target", "1"])
-        .assert()
-        .success();
+    db.migrate_dir(&dir, Some(1));
     let holder = db.client().await;
     let holder_pid: i32 = holder
         .query_one("SELECT pg_backend_pid()", &[])
@@ -222,12 +177,9 @@ async fn a_lock_timeout_gives_up_naming_the_blocker_and_keeps_the_previous_bound
 #[tokio::test]
 async fn a_lock_released_between_retries_lets_the_migration_through() {
     let db = TestDb::new().await;
-    let dir = fixture("migrations_basic");
-    let dir = dir.to_str().unwrap();
-    db.lma()
-        .args(["migrate", "--migrations", dir, "--target", "1"])
-        .assert()
-        .success();
+    let path = fixture("migrations_basic");
+    db.migrate_dir(&path, Some(1));
+    let dir = path.to_str().unwrap();
     let holder = db.client().await;
     holder
         .batch_execute("BEGIN; LOCK TABLE widgets IN ACCESS EXCLUSIVE MODE")
@@ -262,13 +214,7 @@ async fn a_lock_released_between_retries_lets_the_migration_through() {
 async fn no_transaction_migrations_write_history_last_and_rebuild_invalid_indexes() {
     let db = TestDb::new().await;
     let dir = fixture("migrations_concurrent");
-    db.lma()
-        .arg("migrate")
-        .arg("--migrations")
-        .arg(&dir)
-        .args(["--target", "1"])
-        .assert()
-        .success();
+    db.migrate_dir(&dir, Some(1));
     let client = db.client().await;
     client
         .batch_execute("INSERT INTO items VALUES (1001, 1)")

@@ -118,6 +118,16 @@ impl TestDb {
         Database::resolve(Some(&self.url), &|_| None, None).expect("test URLs are valid")
     }
 
+    /// Runs `lma migrate` with the migrations of `dir`, up to `target`, and expects success.
+    pub fn migrate_dir(&self, dir: &Path, target: Option<i32>) {
+        let mut command = self.lma();
+        command.arg("migrate").arg("--migrations").arg(dir);
+        if let Some(target) = target {
+            command.args(["--target", &target.to_string()]);
+        }
+        command.assert().success();
+    }
+
     /// A new connection to this database.
     pub async fn client(&self) -> Client {
         connect(&self.url).await
@@ -180,6 +190,40 @@ pub fn lma_binary() -> assert_cmd::Command {
     }
     command.current_dir(env!("CARGO_MANIFEST_DIR"));
     command
+}
+
+/// The versions in refinery's history table; none when the table does not exist.
+pub async fn history(client: &Client) -> Vec<i32> {
+    if !exists(client, "refinery_schema_history").await {
+        return Vec::new();
+    }
+    let rows = client
+        .query(
+            "SELECT version FROM refinery_schema_history ORDER BY version",
+            &[],
+        )
+        .await
+        .unwrap();
+    rows.iter().map(|row| row.get(0)).collect()
+}
+
+/// Whether a relation exists, by name as the search path finds it.
+pub async fn exists(client: &Client, relation: &str) -> bool {
+    client
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&relation])
+        .await
+        .unwrap()
+        .get(0)
+}
+
+/// The report an `lma --format json` run printed.
+pub fn json(output: &std::process::Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
+        panic!(
+            "stdout is not JSON ({err}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    })
 }
 
 /// A fixture directory under tests/fixtures.
