@@ -146,8 +146,7 @@ impl<'a> Migrator<'a> {
         database: &Database,
         target: Option<i32>,
     ) -> anyhow::Result<MigrateReport> {
-        let lock =
-            MigrationLock::acquire(database, self.policy.wait_timeout, self.progress).await?;
+        let lock = self.lock(database).await?;
         let (mut client, pid) = self.session(database).await?;
         let pending = self.pending(&mut client, target, database).await?;
         let bar = self.progress.bar(pending.len() as u64, "migrate");
@@ -186,13 +185,27 @@ impl<'a> Migrator<'a> {
         database: &Database,
         target: Option<i32>,
     ) -> anyhow::Result<DryRunReport> {
-        let lock =
-            MigrationLock::acquire(database, self.policy.wait_timeout, self.progress).await?;
+        let lock = self.lock(database).await?;
         let (mut client, _) = self.session(database).await?;
         let pending = self.pending(&mut client, target, database).await?;
         let report = dry_run::run(&mut client, self.set, &pending, database.describe()).await?;
         lock.release().await?;
         Ok(report)
+    }
+
+    async fn lock(&self, database: &Database) -> anyhow::Result<MigrationLock> {
+        self.progress.detail(&format!(
+            "{}: taking the migration lock",
+            database.describe()
+        ));
+        let lock =
+            MigrationLock::acquire(database, self.policy.wait_timeout, self.progress).await?;
+        let policy = &self.policy;
+        self.progress.detail(&format!(
+            "lock held; lock_timeout {:?}, {} retries, statement_timeout {:?}",
+            policy.lock_timeout, policy.lock_retries, policy.statement_timeout
+        ));
+        Ok(lock)
     }
 
     async fn session(&self, database: &Database) -> anyhow::Result<(Client, i32)> {
