@@ -243,7 +243,7 @@ fn unused(facts: &Facts) -> Vec<Finding> {
         .filter(|(index, _)| kept_because(index, facts.foreign_keys).is_none())
         .map(|(index, usage)| {
             let mut reason = format!(
-                "{} scans, {} entries read in {}; every write still maintains its {}",
+                "{} scans, {} entries read in {}; yet every write maintains it, and it takes {}",
                 usage.idx_scan,
                 usage.idx_tup_read,
                 facts.stats_note,

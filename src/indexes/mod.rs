@@ -112,9 +112,14 @@ pub async fn read(
     let bloat = catalog::bloat(client, &valid).await?;
     let (usage, statistics) = read_usage(primary, replicas, &indexes, options, progress).await?;
     let stats_note = format!(
-        "{} of statistics on {} server(s)",
+        "{} of statistics ({} server{})",
         human_age(statistics.age_seconds),
-        statistics.servers.len()
+        statistics.servers.len(),
+        if statistics.servers.len() == 1 {
+            ""
+        } else {
+            "s"
+        }
     );
     let facts = Facts {
         indexes: &indexes,

@@ -237,6 +237,32 @@ mod tests {
     }
 
     #[test]
+    fn two_identical_constraints_are_left_alone() {
+        let mut first = index(10, "t_a_key", &[1]);
+        first.constraint_name = Some("t_a_key".into());
+        first.is_unique = true;
+        let mut second = first.clone();
+        second.index_oid = 11;
+        second.index_name = "t_a_key1".into();
+        second.constraint_name = Some("t_a_key1".into());
+        // Dropping either means ALTER TABLE ... DROP CONSTRAINT, which foreign keys may need.
+        assert_eq!(names(&[first, second]), flagged(&[]));
+    }
+
+    #[test]
+    fn a_chain_names_the_index_that_stays() {
+        let rows = [
+            index(10, "a", &[1]),
+            index(11, "ab", &[1, 2]),
+            index(12, "ab_again", &[1, 2]),
+        ];
+        assert_eq!(
+            names(&rows),
+            flagged(&[("a", "ab", false), ("ab_again", "ab", true)])
+        );
+    }
+
+    #[test]
     fn invalid_indexes_neither_cover_nor_are_covered() {
         let mut invalid = index(11, "ab_invalid", &[1, 2]);
         invalid.is_valid = false;

@@ -186,9 +186,17 @@ impl Report for IndexesReport {
             self.server_version,
             self.schemas.join(", ")
         ))];
-        blocks.push(Block::Table(self.index_table()));
+        blocks.push(if self.indexes.is_empty() {
+            Block::Line("No indexes.".into())
+        } else {
+            Block::Table(self.index_table())
+        });
         blocks.push(Block::Heading("Tables".into()));
-        blocks.push(Block::Table(self.table_table()));
+        blocks.push(if self.tables.is_empty() {
+            Block::Line("No tables.".into())
+        } else {
+            Block::Table(self.table_table())
+        });
         blocks.push(Block::Heading("Findings".into()));
         if self.findings.is_empty() {
             blocks.push(Block::Line("No findings.".into()));
