@@ -21,7 +21,7 @@ use crate::context::Context;
 use crate::db::Database;
 use crate::exit::ExitStatus;
 use crate::progress::Progress;
-use catalog::{IndexRow, StatsAge};
+use catalog::{BloatRow, ForeignKeyRow, IndexRow, StatsAge, TableRow};
 use findings::{Facts, Kind};
 use report::{human_age, rfc3339, IndexEntry, IndexesReport, ServerStatistics, Statistics};
 use usage::Usage;
@@ -91,6 +91,35 @@ async fn connect_replica(
     })
 }
 
+/// The primary's catalog rows for the chosen schemas.
+struct Catalog {
+    schemas: Vec<String>,
+    indexes: Vec<IndexRow>,
+    foreign_keys: Vec<ForeignKeyRow>,
+    tables: Vec<TableRow>,
+    bloat: Vec<BloatRow>,
+}
+
+impl Catalog {
+    async fn read(client: &Client, asked: &[String], progress: &Progress) -> anyhow::Result<Self> {
+        let schemas = catalog::schemas(client, asked).await?;
+        progress.detail(&format!("reading the indexes of {}", schemas.join(", ")));
+        let indexes = catalog::indexes(client, &schemas).await?;
+        let valid: Vec<u32> = indexes
+            .iter()
+            .filter(|index| index.is_valid)
+            .map(|index| index.index_oid)
+            .collect();
+        Ok(Self {
+            foreign_keys: catalog::foreign_keys(client, &schemas).await?,
+            tables: catalog::tables(client, &schemas).await?,
+            bloat: catalog::bloat(client, &valid).await?,
+            indexes,
+            schemas,
+        })
+    }
+}
+
 /// Reads the catalog and the counters, and decides the findings.
 pub async fn read(
     primary: &Server,
@@ -98,46 +127,32 @@ pub async fn read(
     options: &Options,
     progress: &Progress,
 ) -> anyhow::Result<IndexesReport> {
-    let client = &primary.client;
-    let schemas = catalog::schemas(client, &options.schemas).await?;
-    progress.detail(&format!("reading the indexes of {}", schemas.join(", ")));
-    let indexes = catalog::indexes(client, &schemas).await?;
-    let foreign_keys = catalog::foreign_keys(client, &schemas).await?;
-    let tables = catalog::tables(client, &schemas).await?;
-    let valid: Vec<u32> = indexes
-        .iter()
-        .filter(|index| index.is_valid)
-        .map(|index| index.index_oid)
-        .collect();
-    let bloat = catalog::bloat(client, &valid).await?;
-    let (usage, statistics) = read_usage(primary, replicas, &indexes, options, progress).await?;
+    let catalog = Catalog::read(&primary.client, &options.schemas, progress).await?;
+    let (usage, statistics) =
+        read_usage(primary, replicas, &catalog.indexes, options, progress).await?;
+    let servers = statistics.servers.len();
     let stats_note = format!(
-        "{} of statistics ({} server{})",
+        "{} of statistics ({servers} server{})",
         human_age(statistics.age_seconds),
-        statistics.servers.len(),
-        if statistics.servers.len() == 1 {
-            ""
-        } else {
-            "s"
-        }
+        if servers == 1 { "" } else { "s" }
     );
     let facts = Facts {
-        indexes: &indexes,
+        indexes: &catalog.indexes,
         usage: &usage,
-        foreign_keys: &foreign_keys,
-        tables: &tables,
-        bloat: &bloat,
+        foreign_keys: &catalog.foreign_keys,
+        tables: &catalog.tables,
+        bloat: &catalog.bloat,
         thresholds: &options.thresholds,
         stats_reliable: statistics.reliable,
         stats_note: &stats_note,
     };
     Ok(IndexesReport {
         database: primary.name.clone(),
-        server_version: server_version(client).await?,
-        schemas,
+        server_version: server_version(&primary.client).await?,
         findings: findings::classify(&facts, &options.fail_on),
         indexes: entries(&facts),
-        tables: tables.iter().map(Into::into).collect(),
+        tables: catalog.tables.iter().map(Into::into).collect(),
+        schemas: catalog.schemas,
         statistics,
         fail_on: options.fail_on.clone(),
     })
