@@ -5,6 +5,7 @@ use std::time::Duration;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
+use crate::indexes::findings::Kind;
 use crate::output::Format;
 
 const EXIT_CODES: &str = "\
@@ -68,6 +69,9 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// List every migration with its state: applied, pending, divergent or missing.
     Status(StatusArgs),
+    /// Report index health: every index and table, and findings (unused, redundant, missing FK
+    /// index, invalid, bloat, heavy sequential scans) with the SQL that fixes each.
+    Indexes(IndexesArgs),
     /// Start a throwaway PostgreSQL, run the whole product against it, and remove it.
     Demo(DemoArgs),
 }
@@ -125,6 +129,27 @@ pub struct StatusArgs {
     pub source: SourceArgs,
 }
 
+/// Options of `lma indexes`.
+#[derive(Debug, Args)]
+pub struct IndexesArgs {
+    /// Report on this schema (repeatable) [default: every schema but pg_catalog,
+    /// information_schema and the pg_toast and pg_temp ones].
+    #[arg(long = "schema", value_name = "NAME")]
+    pub schemas: Vec<String>,
+
+    /// A streaming replica of the database (repeatable). Index usage counters are per server,
+    /// so the replicas' scans are added to the primary's before anything is called unused. A
+    /// URL that names no database uses the primary's.
+    #[arg(long = "replica", value_name = "URL")]
+    pub replicas: Vec<String>,
+
+    /// Exit 1 only for findings of these kinds [default: every kind]. Every finding is
+    /// reported either way; unused verdicts on statistics younger than [indexes] min_stats_age
+    /// never count.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KIND[,KIND...]")]
+    pub fail_on: Vec<Kind>,
+}
+
 /// Options of `lma demo`.
 #[derive(Debug, Args)]
 pub struct DemoArgs {
@@ -148,6 +173,18 @@ mod tests {
         let cli = Cli::try_parse_from(["lma", "status", "--format", "json", "-q"]).unwrap();
         assert_eq!(cli.global.format, Format::Json);
         assert!(cli.global.quiet);
+    }
+
+    #[test]
+    fn fail_on_takes_a_comma_separated_list_of_kinds() {
+        let cli =
+            Cli::try_parse_from(["lma", "indexes", "--fail-on", "missing-fk,seq-scan"]).unwrap();
+        let Command::Indexes(args) = cli.command else {
+            panic!("not the indexes command");
+        };
+        assert_eq!(args.fail_on, [Kind::MissingFk, Kind::SeqScan]);
+        let err = Cli::try_parse_from(["lma", "indexes", "--fail-on", "bogus"]).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub struct FileConfig {
     pub database: DatabaseSection,
     #[serde(default)]
     pub migrate: crate::migrate::policy::MigrateSection,
+    #[serde(default)]
+    pub indexes: IndexesSection,
 }
 
 /// `[database]`: where to connect.
@@ -28,6 +30,74 @@ pub struct DatabaseSection {
     /// How long to wait for a connection, e.g. "10s".
     #[serde(default, with = "humantime_serde")]
     pub connect_timeout: Option<Duration>,
+}
+
+/// `[indexes]`: the thresholds of `lma indexes`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IndexesSection {
+    /// Statistics younger than this make "unused" verdicts unreliable, e.g. "7d".
+    #[serde(with = "humantime_serde")]
+    pub min_stats_age: Duration,
+    /// An index scanned at most this many times (all servers together) may be unused.
+    pub unused_max_scans: i64,
+    /// ...and only if its scans returned at most this many index entries.
+    pub unused_max_tuples_read: i64,
+    /// Bloat is reported only for indexes at least this large, e.g. "10MB".
+    #[serde(deserialize_with = "deserialize_size")]
+    pub bloat_min_size: i64,
+    /// ...and only when the estimated bloat is at least this share of the index, 0 to 1.
+    pub bloat_min_ratio: f64,
+    /// Sequential scans are reported only on tables with at least this many rows.
+    pub seq_scan_min_rows: i64,
+    /// ...that were scanned sequentially at least this many times.
+    pub seq_scan_min_scans: i64,
+    /// ...where sequential scans read at least this share of the rows read, 0 to 1.
+    pub seq_scan_min_ratio: f64,
+}
+
+impl Default for IndexesSection {
+    fn default() -> Self {
+        Self {
+            min_stats_age: Duration::from_secs(7 * 24 * 60 * 60),
+            unused_max_scans: 0,
+            unused_max_tuples_read: 0,
+            bloat_min_size: 10 * 1024 * 1024,
+            bloat_min_ratio: 0.3,
+            seq_scan_min_rows: 10_000,
+            seq_scan_min_scans: 100,
+            seq_scan_min_ratio: 0.9,
+        }
+    }
+}
+
+/// Parses a size as PostgreSQL writes them: a number of bytes, or a number with B, kB, MB, GB
+/// or TB (powers of 1024).
+pub fn parse_size(text: &str) -> anyhow::Result<i64> {
+    let text = text.trim();
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: i64 = number
+        .parse()
+        .with_context(|| format!("invalid size {text:?}: expected e.g. 8kB, 10MB or 1GB"))?;
+    let shift = match unit.trim() {
+        "" | "B" => 0,
+        "kB" => 10,
+        "MB" => 20,
+        "GB" => 30,
+        "TB" => 40,
+        other => bail!("invalid size unit {other:?} in {text:?}: use B, kB, MB, GB or TB"),
+    };
+    number
+        .checked_mul(1 << shift)
+        .with_context(|| format!("size {text:?} is too large"))
+}
+
+fn deserialize_size<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<i64, D::Error> {
+    let text = String::deserialize(deserializer)?;
+    parse_size(&text).map_err(|err| serde::de::Error::custom(format!("{err:#}")))
 }
 
 /// Reads the configuration: the explicit path (which must exist), else the default path when it
@@ -111,6 +181,36 @@ mod tests {
         assert_eq!(
             config.database.connect_timeout,
             Some(Duration::from_secs(3))
+        );
+    }
+
+    #[test]
+    fn indexes_thresholds_default_and_parse() {
+        let config =
+            parse("[indexes]\nmin_stats_age = \"1d\"\nbloat_min_size = \"8kB\"\n").unwrap();
+        assert_eq!(config.indexes.min_stats_age, Duration::from_secs(86_400));
+        assert_eq!(config.indexes.bloat_min_size, 8192);
+        assert_eq!(config.indexes.unused_max_scans, 0);
+        let defaults = FileConfig::default().indexes;
+        assert_eq!(defaults.min_stats_age, Duration::from_secs(7 * 86_400));
+    }
+
+    #[test]
+    fn sizes_read_like_postgresql_writes_them() {
+        assert_eq!(parse_size("512").unwrap(), 512);
+        assert_eq!(parse_size("10MB").unwrap(), 10 << 20);
+        assert_eq!(parse_size("1 GB").unwrap(), 1 << 30);
+        assert!(parse_size("10mb").is_err());
+        assert!(parse_size("MB").is_err());
+    }
+
+    #[test]
+    fn a_bad_size_in_the_file_names_its_line() {
+        let err = parse("[indexes]\n\nbloat_min_size = \"ten\"\n").unwrap_err();
+        let text = format!("{err:#}");
+        assert!(
+            text.contains("line 3") && text.contains("invalid size"),
+            "{text}"
         );
     }
 

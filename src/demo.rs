@@ -1,4 +1,5 @@
-//! `lma demo`: the whole product on a throwaway PostgreSQL, started and removed by lma itself.
+//! `lma demo`: the whole product on a throwaway PostgreSQL, started and removed by lma itself:
+//! migrate, status, and the index health report last.
 
 use anyhow::Context as _;
 use serde::Serialize;
@@ -7,6 +8,9 @@ use crate::cli::DemoArgs;
 use crate::context::Context;
 use crate::db::Database;
 use crate::exit::ExitStatus;
+use crate::indexes::findings::Kind;
+use crate::indexes::report::IndexesReport;
+use crate::indexes::{self, Options};
 use crate::migrate::policy::Policy;
 use crate::migrate::source::MigrationSet;
 use crate::migrate::status::StatusReport;
@@ -28,6 +32,7 @@ pub struct DemoReport {
     pub server: Server,
     pub migrate: MigrateReport,
     pub status: StatusReport,
+    pub indexes: IndexesReport,
 }
 
 impl Report for DemoReport {
@@ -40,6 +45,8 @@ impl Report for DemoReport {
         blocks.extend(self.migrate.human());
         blocks.push(Block::Heading("== lma status".into()));
         blocks.extend(self.status.human());
+        blocks.push(Block::Heading("== lma indexes".into()));
+        blocks.extend(self.indexes.human());
         blocks
     }
 }
@@ -65,7 +72,9 @@ pub async fn run(context: &Context, args: &DemoArgs) -> anyhow::Result<ExitStatu
         .context("the cluster shut-down task failed")??;
     let report = report?;
     context.emit(&report)?;
-    Ok(ExitStatus::findings_if(report.status.has_findings()))
+    Ok(ExitStatus::findings_if(
+        report.status.has_findings() || report.indexes.fails(),
+    ))
 }
 
 async fn run_steps(context: &Context, sandbox: &Sandbox) -> anyhow::Result<DemoReport> {
@@ -87,6 +96,16 @@ async fn run_steps(context: &Context, sandbox: &Sandbox) -> anyhow::Result<DemoR
     let migrate = migrator.apply(&database, None).await?;
     let mut client = database.connect().await?;
     let status = StatusReport::read(&mut client, &set, database.describe()).await?;
+    let options = Options {
+        schemas: Vec::new(),
+        fail_on: Kind::ALL.to_vec(),
+        thresholds: context.config.indexes.clone(),
+    };
+    let primary = indexes::Server {
+        name: database.describe(),
+        client,
+    };
+    let indexes = indexes::read(&primary, &[], &options, &context.progress).await?;
     let server = Server {
         version,
         port: sandbox.port(),
@@ -96,5 +115,6 @@ async fn run_steps(context: &Context, sandbox: &Sandbox) -> anyhow::Result<DemoR
         server,
         migrate,
         status,
+        indexes,
     })
 }

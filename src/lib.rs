@@ -8,6 +8,7 @@ pub mod context;
 pub mod db;
 pub mod demo;
 pub mod exit;
+pub mod indexes;
 pub mod migrate;
 pub mod output;
 pub mod progress;
@@ -24,6 +25,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Migrate(args) => migrate::run(&context, &args).await,
         Command::Status(args) => migrate::status::run(&context, &args).await,
+        Command::Indexes(args) => indexes::run(&context, &args).await,
         Command::Demo(args) => demo::run(&context, &args).await,
     }
 }

@@ -37,12 +37,45 @@ impl Sandbox {
         } else {
             None
         };
+        let mut sandbox = Self::prepare(bin, run_as)?;
+        sandbox.initdb()?;
+        sandbox.start_server()?;
+        Ok(sandbox)
+    }
+
+    /// Starts a streaming replica of this cluster: a `pg_basebackup -R` copy in a new temporary
+    /// directory, run by the same user from the same binaries on its own free port, with its
+    /// own reaper. It is a hot standby, so it answers read-only queries.
+    pub fn start_replica(&self) -> anyhow::Result<Self> {
+        let mut replica = Self::prepare(self.bin.clone(), self.run_as.clone())?;
+        let mut backup = replica.command("pg_basebackup");
+        backup
+            .arg("-D")
+            .arg(replica.dir.join("data"))
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-U",
+                "postgres",
+            ])
+            // -R writes standby.signal and primary_conninfo; a fast checkpoint starts the copy
+            // at once instead of after a spread one.
+            .args(["-R", "-X", "stream", "-c", "fast", "--no-sync"]);
+        run(&mut backup, "pg_basebackup")?;
+        replica.start_server()?;
+        Ok(replica)
+    }
+
+    /// A new temporary directory, owned by the cluster's user and watched by a reaper.
+    fn prepare(bin: PathBuf, run_as: Option<String>) -> anyhow::Result<Self> {
         let dir = tempfile::Builder::new()
             .prefix("lma-pg-")
             .tempdir()
             .context("cannot create a temporary directory for the cluster")?
             .keep();
-        let mut sandbox = Self {
+        let sandbox = Self {
             dir,
             bin,
             port: 0,
@@ -51,8 +84,6 @@ impl Sandbox {
         };
         sandbox.spawn_reaper()?;
         sandbox.hand_over_directory()?;
-        sandbox.initdb()?;
-        sandbox.start_server()?;
         Ok(sandbox)
     }
 
@@ -105,7 +136,7 @@ impl Sandbox {
 
     /// A command for one of the server binaries, run as the cluster's owner.
     fn command(&self, program: &str) -> Command {
-        let path = self.bin.join(program);
+        let path = self.tool_path(program);
         let mut command = match &self.run_as {
             Some(user) => {
                 let mut command = Command::new("runuser");
@@ -116,6 +147,20 @@ impl Sandbox {
         };
         command.stdin(Stdio::null());
         command
+    }
+
+    /// A server binary: in the binaries' directory, else next to the real `pg_ctl`, because a
+    /// directory on PATH may hold symlinks to `initdb` and `pg_ctl` only (not `pg_basebackup`).
+    fn tool_path(&self, program: &str) -> PathBuf {
+        let path = self.bin.join(program);
+        if path.is_file() {
+            return path;
+        }
+        fs::canonicalize(self.bin.join("pg_ctl"))
+            .ok()
+            .and_then(|pg_ctl| pg_ctl.parent().map(|dir| dir.join(program)))
+            .filter(|real| real.is_file())
+            .unwrap_or(path)
     }
 
     fn hand_over_directory(&self) -> anyhow::Result<()> {

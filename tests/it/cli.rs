@@ -156,6 +156,11 @@ fn demo_migrates_a_throwaway_cluster_and_removes_it() {
     let states = report["status"]["migrations"].as_array().unwrap();
     assert_eq!(states.len(), applied);
     assert!(states.iter().all(|m| m["state"] == "applied"));
+    let findings = report["indexes"]["findings"].as_array().unwrap();
+    assert!(
+        findings.iter().all(|f| f["fails"] == false),
+        "the LMA schema has no index finding that fails: {findings:#?}"
+    );
     let port = report["server"]["port"].as_u64().unwrap();
     assert!(
         std::net::TcpStream::connect(("127.0.0.1", u16::try_from(port).unwrap())).is_err(),

@@ -3,6 +3,7 @@
 mod support;
 
 mod cli;
+mod indexes;
 mod migrate;
 mod safety;
 mod tls;

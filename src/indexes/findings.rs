@@ -1,0 +1,317 @@
+//! The findings of `lma indexes`: each a kind, the table and index or constraint it is about,
+//! a reason a DBA can act on, and the SQL that fixes it. Pure functions over catalog rows.
+
+use std::collections::HashSet;
+
+use clap::ValueEnum;
+use serde::Serialize;
+
+use super::catalog::{BloatRow, ForeignKeyRow, IndexRow, TableRow};
+use super::redundancy;
+use super::size::human_size;
+use super::usage::Usage;
+use crate::config::IndexesSection;
+
+/// What a finding is about; `--fail-on` takes these names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// Few or no scans since the statistics were reset.
+    Unused,
+    /// Another index serves the same queries and enforces as much.
+    Redundant,
+    /// A foreign key without an index leading with its columns.
+    MissingFk,
+    /// An index left invalid by a failed concurrent build.
+    Invalid,
+    /// A B-tree estimated to be much larger than a fresh build.
+    Bloat,
+    /// A large table read mostly by sequential scans.
+    SeqScan,
+}
+
+impl Kind {
+    /// Every kind, in report order.
+    pub const ALL: [Kind; 6] = [
+        Kind::Invalid,
+        Kind::MissingFk,
+        Kind::Redundant,
+        Kind::Unused,
+        Kind::Bloat,
+        Kind::SeqScan,
+    ];
+
+    /// The name users type and read.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Unused => "unused",
+            Kind::Redundant => "redundant",
+            Kind::MissingFk => "missing-fk",
+            Kind::Invalid => "invalid",
+            Kind::Bloat => "bloat",
+            Kind::SeqScan => "seq-scan",
+        }
+    }
+}
+
+/// One problem, with its fix.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub kind: Kind,
+    /// The table, schema-qualified and quoted as SQL needs it.
+    pub table: String,
+    /// The index, schema-qualified and quoted; null for missing-fk and seq-scan.
+    pub index: Option<String>,
+    /// The constraint, for missing-fk.
+    pub constraint: Option<String>,
+    pub reason: String,
+    /// The statement that fixes it; null when the fix is not one statement (seq-scan).
+    pub sql: Option<String>,
+    /// False for "unused" verdicts on statistics younger than the configured minimum age.
+    pub reliable: bool,
+    /// Whether this finding makes the exit status 1, given --fail-on.
+    pub fails: bool,
+}
+
+impl Finding {
+    fn new(kind: Kind, table: &str, reason: String, sql: Option<String>) -> Self {
+        Self {
+            kind,
+            table: table.to_owned(),
+            index: None,
+            constraint: None,
+            reason,
+            sql,
+            reliable: true,
+            fails: false,
+        }
+    }
+
+    fn on_index(kind: Kind, index: &IndexRow, reason: String, sql: String) -> Self {
+        Self {
+            index: Some(index.index_sql.clone()),
+            ..Self::new(kind, &index.table_sql, reason, Some(sql))
+        }
+    }
+}
+
+/// Everything the findings are decided from.
+#[derive(Debug)]
+pub struct Facts<'a> {
+    pub indexes: &'a [IndexRow],
+    /// Each index's counters summed over the servers, in the order of `indexes`.
+    pub usage: &'a [Usage],
+    pub foreign_keys: &'a [ForeignKeyRow],
+    pub tables: &'a [TableRow],
+    pub bloat: &'a [BloatRow],
+    pub thresholds: &'a IndexesSection,
+    /// Whether the statistics are old enough for "unused" verdicts.
+    pub stats_reliable: bool,
+    /// How the statistics' age reads, for reasons: e.g. "2days 3h, primary and 1 replica".
+    pub stats_note: &'a str,
+}
+
+/// Every finding, in report order, each marked `fails` according to `fail_on`.
+#[must_use]
+pub fn classify(facts: &Facts, fail_on: &[Kind]) -> Vec<Finding> {
+    let mut findings = invalid(facts.indexes);
+    findings.extend(missing_fk(facts.foreign_keys, facts.indexes));
+    findings.extend(redundant(facts.indexes));
+    findings.extend(unused(facts));
+    findings.extend(bloat(facts));
+    findings.extend(seq_scans(facts.tables, facts.thresholds));
+    for finding in &mut findings {
+        finding.fails = finding.reliable && fail_on.contains(&finding.kind);
+    }
+    findings
+}
+
+/// Whether `index` can serve `fk`'s lookups: a valid, non-partial B-tree on the referencing
+/// table whose leading key columns are the foreign key's columns, in any order.
+#[must_use]
+pub fn supports(index: &IndexRow, fk: &ForeignKeyRow) -> bool {
+    let width = fk.columns.len();
+    let Some(leading) = index.keys().get(..width) else {
+        return false;
+    };
+    let wanted: HashSet<i16> = fk.columns.iter().copied().collect();
+    index.table_oid == fk.table_oid
+        && index.is_valid
+        && index.predicate.is_none()
+        && index.access_method == "btree"
+        && leading.iter().copied().collect::<HashSet<i16>>() == wanted
+}
+
+/// Why an index must stay whatever its counters say, if it must.
+#[must_use]
+pub fn kept_because(index: &IndexRow, foreign_keys: &[ForeignKeyRow]) -> Option<String> {
+    if let Some(constraint) = &index.constraint_name {
+        return Some(format!("backs constraint {constraint}"));
+    }
+    if index.is_unique {
+        return Some("enforces uniqueness".to_owned());
+    }
+    if index.is_replica_identity {
+        return Some("is the table's replica identity".to_owned());
+    }
+    foreign_keys
+        .iter()
+        .find(|fk| supports(index, fk))
+        .map(|fk| format!("supports foreign key {}", fk.constraint_name))
+}
+
+/// Whether the counters say unused: few scans, and those read few entries.
+#[must_use]
+pub fn looks_unused(usage: &Usage, thresholds: &IndexesSection) -> bool {
+    usage.idx_scan <= thresholds.unused_max_scans
+        && usage.idx_tup_read <= thresholds.unused_max_tuples_read
+}
+
+fn invalid(indexes: &[IndexRow]) -> Vec<Finding> {
+    indexes
+        .iter()
+        .filter(|index| !index.is_valid && !index.is_building)
+        .map(|index| {
+            let reason = format!(
+                "invalid: a CREATE INDEX CONCURRENTLY or REINDEX CONCURRENTLY failed or was \
+                 cancelled; every write still maintains it but no query can use it. If a unique \
+                 build failed on duplicate keys, remove them first; or drop it with DROP INDEX \
+                 CONCURRENTLY {} and create it again",
+                index.index_sql
+            );
+            let sql = format!("REINDEX INDEX CONCURRENTLY {};", index.index_sql);
+            Finding::on_index(Kind::Invalid, index, reason, sql)
+        })
+        .collect()
+}
+
+fn missing_fk(foreign_keys: &[ForeignKeyRow], indexes: &[IndexRow]) -> Vec<Finding> {
+    foreign_keys
+        .iter()
+        .filter(|fk| !indexes.iter().any(|index| supports(index, fk)))
+        .map(|fk| {
+            let columns = fk.column_sql.join(", ");
+            let reason = format!(
+                "foreign key {} ({columns}) references {} but no valid, non-partial B-tree \
+                 index leads with its columns: every DELETE or key UPDATE there scans this table",
+                fk.constraint_name, fk.referenced_table
+            );
+            let sql = format!("CREATE INDEX CONCURRENTLY ON {} ({columns});", fk.table_sql);
+            Finding {
+                constraint: Some(fk.constraint_name.clone()),
+                ..Finding::new(Kind::MissingFk, &fk.table_sql, reason, Some(sql))
+            }
+        })
+        .collect()
+}
+
+fn redundant(indexes: &[IndexRow]) -> Vec<Finding> {
+    redundancy::find(indexes)
+        .into_iter()
+        .map(|found| {
+            let (index, cover) = (&indexes[found.index], &indexes[found.covered_by]);
+            let how = if found.same_keys {
+                format!(
+                    "has the same key columns ({})",
+                    index.key_columns.join(", ")
+                )
+            } else {
+                format!(
+                    "has key columns ({}) that lead its key columns ({})",
+                    index.key_columns.join(", "),
+                    cover.key_columns.join(", ")
+                )
+            };
+            let reason = format!(
+                "{} {how} with the same operator classes, collations, order, expressions and \
+                 predicate, holds every column this one holds, and enforces as much",
+                cover.index_sql
+            );
+            let sql = format!("DROP INDEX CONCURRENTLY {};", index.index_sql);
+            Finding::on_index(Kind::Redundant, index, reason, sql)
+        })
+        .collect()
+}
+
+fn unused(facts: &Facts) -> Vec<Finding> {
+    facts
+        .indexes
+        .iter()
+        .zip(facts.usage)
+        .filter(|(index, usage)| index.is_valid && looks_unused(usage, facts.thresholds))
+        .filter(|(index, _)| kept_because(index, facts.foreign_keys).is_none())
+        .map(|(index, usage)| {
+            let mut reason = format!(
+                "{} scans, {} entries read in {}; yet every write maintains it, and it takes {}",
+                usage.idx_scan,
+                usage.idx_tup_read,
+                facts.stats_note,
+                human_size(index.size_bytes)
+            );
+            if !facts.stats_reliable {
+                reason.push_str(
+                    ". UNRELIABLE: the statistics are younger than [indexes] min_stats_age",
+                );
+            }
+            let sql = format!("DROP INDEX CONCURRENTLY {};", index.index_sql);
+            Finding {
+                reliable: facts.stats_reliable,
+                ..Finding::on_index(Kind::Unused, index, reason, sql)
+            }
+        })
+        .collect()
+}
+
+fn bloat(facts: &Facts) -> Vec<Finding> {
+    let limits = facts.thresholds;
+    facts
+        .bloat
+        .iter()
+        .filter(|b| {
+            b.actual_bytes >= limits.bloat_min_size && b.bloat_ratio >= limits.bloat_min_ratio
+        })
+        .filter_map(|b| {
+            let index = facts.indexes.iter().find(|i| i.index_oid == b.index_oid)?;
+            let reason = format!(
+                "ESTIMATED bloat {:.0}%: {} of {}, where a fresh build would take about {} \
+                 (an estimate from pg_stats; ANALYZE the table for a better one)",
+                b.bloat_ratio * 100.0,
+                human_size(b.bloat_bytes),
+                human_size(b.actual_bytes),
+                human_size(b.expected_bytes)
+            );
+            let sql = format!("REINDEX INDEX CONCURRENTLY {};", index.index_sql);
+            Some(Finding::on_index(Kind::Bloat, index, reason, sql))
+        })
+        .collect()
+}
+
+fn seq_scans(tables: &[TableRow], limits: &IndexesSection) -> Vec<Finding> {
+    tables
+        .iter()
+        .filter(|t| {
+            t.row_estimate >= limits.seq_scan_min_rows && t.seq_scan >= limits.seq_scan_min_scans
+        })
+        .filter_map(|t| {
+            let read = t.seq_tup_read.saturating_add(t.idx_tup_fetch);
+            #[allow(clippy::cast_precision_loss)] // a share needs no more than f64's precision
+            let share = t.seq_tup_read as f64 / read.max(1) as f64;
+            (share >= limits.seq_scan_min_ratio).then(|| {
+                let reason = format!(
+                    "{} sequential scans read {} rows, {:.0}% of the rows read from this table of \
+                     about {} rows: find the queries behind them (pg_stat_statements, EXPLAIN) and \
+                     index what they filter on",
+                    t.seq_scan,
+                    t.seq_tup_read,
+                    share * 100.0,
+                    t.row_estimate
+                );
+                Finding::new(Kind::SeqScan, &t.table_sql, reason, None)
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;

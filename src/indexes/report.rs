@@ -1,0 +1,356 @@
+//! The report of `lma indexes`: what users read as tables and programs read as JSON.
+//!
+//! Its shape is a promise (a test pins the JSON), so it is built from the catalog rows here
+//! rather than serializing them.
+
+use serde::Serialize;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use super::catalog::{IndexRow, TableRow};
+use super::findings::{Finding, Kind};
+use super::size::human_size;
+use super::usage::Usage;
+use crate::output::{Block, Report, Table, Tone};
+
+/// The report of `lma indexes`.
+#[derive(Debug, Serialize)]
+pub struct IndexesReport {
+    /// `user@host:port/database` of the primary.
+    pub database: String,
+    pub server_version: String,
+    /// The schemas reported on.
+    pub schemas: Vec<String>,
+    pub statistics: Statistics,
+    /// The finding kinds that make the exit status 1.
+    pub fail_on: Vec<Kind>,
+    pub findings: Vec<Finding>,
+    pub indexes: Vec<IndexEntry>,
+    pub tables: Vec<TableEntry>,
+}
+
+/// How old the usage counters are, which decides whether "unused" can be trusted.
+#[derive(Debug, Serialize)]
+pub struct Statistics {
+    /// The youngest server's start of counting (RFC 3339).
+    pub since: String,
+    pub age_seconds: u64,
+    /// `[indexes] min_stats_age`, in seconds.
+    pub min_age_seconds: u64,
+    /// Whether "unused" verdicts are reliable: age at least the minimum.
+    pub reliable: bool,
+    pub servers: Vec<ServerStatistics>,
+}
+
+/// One server whose counters were read.
+#[derive(Debug, Serialize)]
+pub struct ServerStatistics {
+    pub server: String,
+    /// "primary" or "replica".
+    pub role: &'static str,
+    pub since: String,
+    pub age_seconds: u64,
+}
+
+/// One index.
+#[derive(Debug, Serialize)]
+pub struct IndexEntry {
+    pub schema: String,
+    pub table: String,
+    pub name: String,
+    pub access_method: String,
+    pub key_columns: Vec<String>,
+    pub include_columns: Vec<String>,
+    pub predicate: Option<String>,
+    pub size_bytes: i64,
+    pub size: String,
+    /// Summed over the primary and the replicas.
+    pub idx_scan: i64,
+    pub idx_tup_read: i64,
+    pub idx_tup_fetch: i64,
+    /// PostgreSQL 16 and later; null before.
+    pub last_idx_scan: Option<String>,
+    pub flags: Flags,
+    /// Why an index the counters call unused is kept anyway.
+    pub note: Option<String>,
+}
+
+/// What an index is, beyond its columns.
+#[derive(Debug, Serialize)]
+#[allow(clippy::struct_excessive_bools)] // these are the flags users asked for, one per field
+pub struct Flags {
+    pub primary: bool,
+    pub unique: bool,
+    /// Backs a primary key, unique or exclusion constraint.
+    pub constraint: bool,
+    /// Serves a foreign key's lookups.
+    pub foreign_key: bool,
+    pub replica_identity: bool,
+    pub valid: bool,
+}
+
+/// One table.
+#[derive(Debug, Serialize)]
+pub struct TableEntry {
+    pub schema: String,
+    pub name: String,
+    pub rows: i64,
+    pub table_bytes: i64,
+    pub table_size: String,
+    pub index_count: i64,
+    pub index_bytes: i64,
+    pub index_size: String,
+    pub seq_scan: i64,
+    pub seq_tup_read: i64,
+}
+
+impl IndexesReport {
+    /// Whether any finding makes the exit status 1.
+    #[must_use]
+    pub fn fails(&self) -> bool {
+        self.findings.iter().any(|finding| finding.fails)
+    }
+}
+
+impl IndexEntry {
+    /// The entry of one index, with its summed counters, FK support and keep-note.
+    #[must_use]
+    pub fn new(index: &IndexRow, usage: &Usage, foreign_key: bool, note: Option<String>) -> Self {
+        Self {
+            schema: index.schema.clone(),
+            table: index.table_name.clone(),
+            name: index.index_name.clone(),
+            access_method: index.access_method.clone(),
+            key_columns: index.key_columns.clone(),
+            include_columns: index.include_columns.clone(),
+            predicate: index.predicate.clone(),
+            size_bytes: index.size_bytes,
+            size: human_size(index.size_bytes),
+            idx_scan: usage.idx_scan,
+            idx_tup_read: usage.idx_tup_read,
+            idx_tup_fetch: usage.idx_tup_fetch,
+            last_idx_scan: usage.last_idx_scan.map(rfc3339),
+            flags: Flags {
+                primary: index.is_primary,
+                unique: index.is_unique,
+                constraint: index.constraint_name.is_some(),
+                foreign_key,
+                replica_identity: index.is_replica_identity,
+                valid: index.is_valid,
+            },
+            note,
+        }
+    }
+}
+
+impl From<&TableRow> for TableEntry {
+    fn from(table: &TableRow) -> Self {
+        Self {
+            schema: table.schema.clone(),
+            name: table.table_name.clone(),
+            rows: table.row_estimate,
+            table_bytes: table.table_bytes,
+            table_size: human_size(table.table_bytes),
+            index_count: table.index_count,
+            index_bytes: table.index_bytes,
+            index_size: human_size(table.index_bytes),
+            seq_scan: table.seq_scan,
+            seq_tup_read: table.seq_tup_read,
+        }
+    }
+}
+
+/// A timestamp as RFC 3339, or its debug form if it cannot be one.
+#[must_use]
+pub fn rfc3339(at: OffsetDateTime) -> String {
+    at.format(&Rfc3339).unwrap_or_else(|_| format!("{at}"))
+}
+
+/// Seconds as people read an age, e.g. "3days 4h 5m".
+#[must_use]
+pub fn human_age(seconds: u64) -> String {
+    let rounded = if seconds >= 3600 {
+        seconds - seconds % 60
+    } else {
+        seconds
+    };
+    humantime_serde::re::humantime::format_duration(std::time::Duration::from_secs(rounded))
+        .to_string()
+}
+
+impl Report for IndexesReport {
+    fn human(&self) -> Vec<Block> {
+        let mut blocks = vec![Block::Heading(format!(
+            "Indexes of {} (PostgreSQL {}), schemas: {}",
+            self.database,
+            self.server_version,
+            self.schemas.join(", ")
+        ))];
+        blocks.push(if self.indexes.is_empty() {
+            Block::Line("No indexes.".into())
+        } else {
+            Block::Table(self.index_table())
+        });
+        blocks.push(Block::Heading("Tables".into()));
+        blocks.push(if self.tables.is_empty() {
+            Block::Line("No tables.".into())
+        } else {
+            Block::Table(self.table_table())
+        });
+        blocks.push(Block::Heading("Findings".into()));
+        if self.findings.is_empty() {
+            blocks.push(Block::Line("No findings.".into()));
+        } else {
+            blocks.push(Block::Table(self.finding_table()));
+        }
+        blocks.push(Block::Line(self.statistics_line()));
+        blocks.push(Block::Line(self.summary_line()));
+        blocks
+    }
+}
+
+impl IndexesReport {
+    fn index_table(&self) -> Table {
+        let header = [
+            "Table",
+            "Index",
+            "Method",
+            "Key columns",
+            "Include",
+            "Predicate",
+            "Size",
+            "Scans",
+            "Tup read",
+            "Tup fetch",
+            "Last scan",
+            "Flags",
+            "Note",
+        ];
+        let mut table = Table::new(&header).right_aligned(&[6, 7, 8, 9]);
+        for entry in &self.indexes {
+            let tone = if entry.flags.valid {
+                Tone::Plain
+            } else {
+                Tone::Bad
+            };
+            let cells = [
+                format!("{}.{}", entry.schema, entry.table),
+                entry.name.clone(),
+                entry.access_method.clone(),
+                entry.key_columns.join(", "),
+                entry.include_columns.join(", "),
+                entry.predicate.clone().unwrap_or_default(),
+                entry.size.clone(),
+                entry.idx_scan.to_string(),
+                entry.idx_tup_read.to_string(),
+                entry.idx_tup_fetch.to_string(),
+                entry.last_idx_scan.clone().unwrap_or_else(|| "-".into()),
+                entry.flags.describe(),
+                entry.note.clone().unwrap_or_default(),
+            ];
+            table.toned_row(cells.into_iter().map(|cell| (cell, tone)).collect());
+        }
+        table
+    }
+
+    fn table_table(&self) -> Table {
+        let header = [
+            "Table",
+            "Rows",
+            "Table size",
+            "Indexes",
+            "Index size",
+            "Seq scans",
+            "Seq rows read",
+        ];
+        let mut table = Table::new(&header).right_aligned(&[1, 2, 3, 4, 5, 6]);
+        for entry in &self.tables {
+            table.row([
+                format!("{}.{}", entry.schema, entry.name),
+                entry.rows.to_string(),
+                entry.table_size.clone(),
+                entry.index_count.to_string(),
+                entry.index_size.clone(),
+                entry.seq_scan.to_string(),
+                entry.seq_tup_read.to_string(),
+            ]);
+        }
+        table
+    }
+
+    fn finding_table(&self) -> Table {
+        let mut table = Table::new(&["Kind", "Table", "Index or constraint", "Reason", "SQL"]);
+        for finding in &self.findings {
+            let tone = match (finding.fails, finding.reliable) {
+                (true, _) => Tone::Bad,
+                (false, false) => Tone::Plain,
+                (false, true) => Tone::Warn,
+            };
+            let mut kind = finding.kind.name().to_owned();
+            if !finding.reliable {
+                kind.push_str(" (unreliable)");
+            }
+            let subject = finding.index.as_ref().or(finding.constraint.as_ref());
+            table.toned_row(vec![
+                (kind, tone),
+                (finding.table.clone(), Tone::Plain),
+                (subject.cloned().unwrap_or_default(), Tone::Plain),
+                (finding.reason.clone(), Tone::Plain),
+                (finding.sql.clone().unwrap_or_default(), Tone::Plain),
+            ]);
+        }
+        table
+    }
+
+    fn statistics_line(&self) -> String {
+        let stats = &self.statistics;
+        let verdict = if stats.reliable {
+            "unused verdicts are reliable"
+        } else {
+            "unused verdicts are UNRELIABLE and never fail the run"
+        };
+        format!(
+            "Statistics since {} ({} ago, youngest of {} server(s)); minimum age {}: {verdict}.",
+            stats.since,
+            human_age(stats.age_seconds),
+            stats.servers.len(),
+            human_age(stats.min_age_seconds)
+        )
+    }
+
+    fn summary_line(&self) -> String {
+        let counts: Vec<String> = Kind::ALL
+            .iter()
+            .map(|&kind| {
+                let n = self.findings.iter().filter(|f| f.kind == kind).count();
+                format!("{n} {}", kind.name())
+            })
+            .collect();
+        let failing = self.findings.iter().filter(|f| f.fails).count();
+        format!(
+            "{} indexes on {} tables; findings: {}; {failing} fail the run.",
+            self.indexes.len(),
+            self.tables.len(),
+            counts.join(", ")
+        )
+    }
+}
+
+impl Flags {
+    fn describe(&self) -> String {
+        let flags = [
+            (self.primary, "primary"),
+            (self.unique, "unique"),
+            (self.constraint, "constraint"),
+            (self.foreign_key, "fk"),
+            (self.replica_identity, "replica identity"),
+            (!self.valid, "INVALID"),
+        ];
+        flags
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, name)| *name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

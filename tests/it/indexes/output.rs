@@ -1,0 +1,73 @@
+//! The report's two renderings: the JSON shape users script against, and the tables for people.
+
+use super::{database_with, report, run};
+
+#[tokio::test]
+async fn indexes_json_has_a_stable_shape() {
+    let db = database_with("fk_without_index").await;
+    db.client()
+        .await
+        .batch_execute("CREATE INDEX leads_id_dup ON leads (id)")
+        .await
+        .unwrap();
+    let report = report(&run(db.lma(), "", &[]), 1);
+    insta::assert_json_snapshot!(report, {
+        ".database" => "[database]",
+        ".server_version" => "[version]",
+        ".statistics.since" => "[time]",
+        ".statistics.age_seconds" => "[seconds]",
+        ".statistics.servers[].server" => "[database]",
+        ".statistics.servers[].since" => "[time]",
+        ".statistics.servers[].age_seconds" => "[seconds]",
+        ".findings[].reason" => insta::dynamic_redaction(|value, _| {
+            // Unused reasons name the statistics' age; keep the rest of the text pinned.
+            let text = value.as_str().unwrap_or_default().to_owned();
+            let redacted = match text.split_once(" entries read in ") {
+                Some((head, _)) => format!("{head} entries read in [age]…"),
+                None => text,
+            };
+            redacted
+        }),
+        ".indexes[].size_bytes" => "[bytes]",
+        ".indexes[].size" => "[size]",
+        ".tables[].table_bytes" => "[bytes]",
+        ".tables[].table_size" => "[size]",
+        ".tables[].index_bytes" => "[bytes]",
+        ".tables[].index_size" => "[size]",
+        // Counters arrive when a backend ends, so they may or may not include the fixture's.
+        ".tables[].rows" => "[count]",
+        ".tables[].seq_scan" => "[count]",
+        ".tables[].seq_tup_read" => "[count]",
+    });
+}
+
+#[tokio::test]
+async fn the_table_output_lists_indexes_tables_findings_and_the_statistics_age() {
+    let db = database_with("prefix_redundant").await;
+    let output = db
+        .lma()
+        .args(["indexes", "--color", "never"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    for expected in [
+        "Indexes of ",
+        "orders_customer_placed",
+        "customer_id, placed_at",
+        "\nTables\n",
+        "public.orders",
+        "\nFindings\n",
+        "DROP INDEX CONCURRENTLY public.orders_customer;",
+        "unused (unreliable)",
+        "unused verdicts are UNRELIABLE",
+        "findings: 0 invalid, 0 missing-fk, 1 redundant, 2 unused, 0 bloat, 0 seq-scan; 1 fail the run.",
+    ] {
+        assert!(stdout.contains(expected), "{expected:?} missing from:\n{stdout}");
+    }
+}
