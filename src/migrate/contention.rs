@@ -8,8 +8,6 @@ use serde::Serialize;
 use tokio_postgres::error::SqlState;
 use tokio_postgres::Client;
 
-const POLL: Duration = Duration::from_millis(100);
-
 const BLOCKERS_SQL: &str =
     "SELECT pid, coalesce(state, ''), left(regexp_replace(query, '\\s+', ' ', 'g'), 200),
         coalesce(extract(epoch FROM now() - xact_start)::float8, 0)
@@ -34,11 +32,23 @@ impl std::fmt::Display for Blocker {
     }
 }
 
+/// How often to look for blockers: several times within one lock_timeout, so that a wait that
+/// ends in a timeout is seen while it lasts, but never more often than every 10 ms.
+#[must_use]
+pub fn poll_interval(lock_timeout: Duration) -> Duration {
+    (lock_timeout / 5).clamp(Duration::from_millis(10), Duration::from_millis(200))
+}
+
 /// Runs `work`, polling the sessions that block backend `pid` meanwhile; returns the work's
 /// outcome and the last non-empty set of blockers seen.
-pub async fn watch<F: Future>(observer: &Client, pid: i32, work: F) -> (F::Output, Vec<Blocker>) {
+pub async fn watch<F: Future>(
+    observer: &Client,
+    pid: i32,
+    poll: Duration,
+    work: F,
+) -> (F::Output, Vec<Blocker>) {
     let mut seen = Vec::new();
-    let mut tick = tokio::time::interval(POLL);
+    let mut tick = tokio::time::interval(poll);
     tokio::pin!(work);
     loop {
         tokio::select! {
@@ -73,4 +83,25 @@ async fn blockers(observer: &Client, pid: i32) -> Result<Vec<Blocker>, tokio_pos
 #[must_use]
 pub fn is_lock_timeout(err: &(dyn std::error::Error + 'static)) -> bool {
     super::failure::find_db_error(err).is_some_and(|db| *db.code() == SqlState::LOCK_NOT_AVAILABLE)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn polls_fit_several_times_into_the_lock_timeout() {
+        assert_eq!(
+            poll_interval(Duration::from_millis(100)),
+            Duration::from_millis(20)
+        );
+        assert_eq!(
+            poll_interval(Duration::from_secs(5)),
+            Duration::from_millis(200)
+        );
+        assert_eq!(
+            poll_interval(Duration::from_millis(10)),
+            Duration::from_millis(10)
+        );
+    }
 }

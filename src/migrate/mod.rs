@@ -265,47 +265,45 @@ impl<'a> Migrator<'a> {
         migration: &Migration,
     ) -> anyhow::Result<Applied> {
         let started = Instant::now();
+        let poll = contention::poll_interval(self.policy.lock_timeout);
+        let mut blockers = Vec::new();
         let mut attempt = 1;
         loop {
-            let (outcome, blockers) =
-                contention::watch(lock.client(), pid, self.apply_once(client, migration)).await;
-            let rebuilt_indexes = match outcome {
-                Ok(rebuilt) => rebuilt,
-                Err(err) => {
-                    let lock_timeout = contention::is_lock_timeout(&err);
-                    if lock_timeout && attempt <= self.policy.lock_retries {
-                        let wait = Policy::backoff(attempt);
-                        let news = format!(
-                            "V{} {}: lock timeout, retry {attempt}/{} in {wait:?}",
-                            migration.version(),
-                            migration.name(),
-                            self.policy.lock_retries
-                        );
-                        self.progress.note(None, &news);
-                        tokio::time::sleep(wait).await;
-                        attempt += 1;
-                        continue;
-                    }
-                    let message = failure::describe(self.set, migration, &err);
-                    bail!(if lock_timeout {
-                        failure::with_blockers(&message, attempt, &blockers)
-                    } else {
-                        message
-                    });
+            let work = self.apply_once(client, migration);
+            let (outcome, seen) = contention::watch(lock.client(), pid, poll, work).await;
+            if !seen.is_empty() {
+                blockers = seen;
+            }
+            match outcome {
+                Ok(rebuilt) => return Ok(applied(migration, started, attempt, rebuilt)),
+                Err(err)
+                    if contention::is_lock_timeout(&err) && attempt <= self.policy.lock_retries =>
+                {
+                    self.pause(migration, attempt).await;
+                    attempt += 1;
                 }
-            };
-            let milliseconds = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
-            let transactional = !statements::is_no_transaction(migration.sql().unwrap_or_default());
-            let (version, name) = (migration.version(), migration.name().to_owned());
-            return Ok(Applied {
-                version,
-                name,
-                milliseconds,
-                attempts: attempt,
-                transactional,
-                rebuilt_indexes,
-            });
+                Err(err) => {
+                    let message = failure::describe(self.set, migration, &err);
+                    if contention::is_lock_timeout(&err) {
+                        bail!(failure::with_blockers(&message, attempt, &blockers));
+                    }
+                    bail!(message);
+                }
+            }
         }
+    }
+
+    async fn pause(&self, migration: &Migration, attempt: u32) {
+        let wait = Policy::backoff(attempt);
+        let (version, name, retries) = (
+            migration.version(),
+            migration.name(),
+            self.policy.lock_retries,
+        );
+        let news =
+            format!("V{version} {name}: lock timeout, retry {attempt}/{retries} in {wait:?}");
+        self.progress.note(None, &news);
+        tokio::time::sleep(wait).await;
     }
 
     async fn apply_once(
@@ -321,5 +319,21 @@ impl<'a> Migrator<'a> {
             .run_async(&mut executor)
             .await?;
         Ok(executor.rebuilt)
+    }
+}
+
+fn applied(
+    migration: &Migration,
+    started: Instant,
+    attempts: u32,
+    rebuilt_indexes: Vec<String>,
+) -> Applied {
+    Applied {
+        version: migration.version(),
+        name: migration.name().to_owned(),
+        milliseconds: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        attempts,
+        transactional: !statements::is_no_transaction(migration.sql().unwrap_or_default()),
+        rebuilt_indexes,
     }
 }

@@ -6,4 +6,5 @@ mod cli;
 mod indexes;
 mod migrate;
 mod safety;
+mod schema;
 mod tls;

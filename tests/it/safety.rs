@@ -147,7 +147,7 @@ async fn a_lock_timeout_gives_up_naming_the_blocker_and_keeps_the_previous_bound
         .arg("migrate")
         .arg("--migrations")
         .arg(&dir)
-        .args(["--lock-timeout", "100ms", "--lock-retries", "2", "-q"])
+        .args(["--lock-timeout", "500ms", "--lock-retries", "2", "-q"])
         .output()
         .unwrap();
     let message = stderr(&output);
