@@ -7,6 +7,7 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 use crate::indexes::findings::Kind;
 use crate::output::Format;
+use crate::seed::plan::Scale;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -72,6 +73,8 @@ pub enum Command {
     /// Report index health: every index and table, and findings (unused, redundant, missing FK
     /// index, invalid, bloat, heavy sequential scans) with the SQL that fixes each.
     Indexes(IndexesArgs),
+    /// Fill a migrated, empty database with deterministic, realistic data through binary COPY.
+    Seed(SeedArgs),
     /// Start a throwaway PostgreSQL, run the whole product against it, and remove it.
     Demo(DemoArgs),
 }
@@ -148,6 +151,27 @@ pub struct IndexesArgs {
     /// never count.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "KIND[,KIND...]")]
     pub fail_on: Vec<Kind>,
+}
+
+/// Options of `lma seed`.
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// How much data: tiny (100 leads), small (20,000), medium (200,000), large (1,000,000).
+    #[arg(long, value_enum, default_value_t = Scale::Small)]
+    pub scale: Scale,
+
+    /// Any number of leads instead of the scale's; the other tables scale with it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50_000_000))]
+    pub leads: Option<u32>,
+
+    /// The random seed: the same seed gives the same data, byte for byte.
+    #[arg(long, value_name = "S", default_value_t = crate::seed::DEFAULT_SEED)]
+    pub seed: u64,
+
+    /// Empty all 14 tenant tables first (TRUNCATE ... RESTART IDENTITY CASCADE); without it, a
+    /// database that already has tenant data is refused.
+    #[arg(long)]
+    pub truncate: bool,
 }
 
 /// Options of `lma demo`.

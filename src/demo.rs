@@ -1,5 +1,5 @@
 //! `lma demo`: the whole product on a throwaway PostgreSQL, started and removed by lma itself:
-//! migrate, status, and the index health report last.
+//! migrate, status, seed, and the index health report last.
 
 use anyhow::Context as _;
 use serde::Serialize;
@@ -8,15 +8,18 @@ use crate::cli::DemoArgs;
 use crate::context::Context;
 use crate::db::Database;
 use crate::exit::ExitStatus;
+use crate::indexes;
 use crate::indexes::findings::Kind;
 use crate::indexes::report::IndexesReport;
-use crate::indexes::{self, Options};
 use crate::migrate::policy::Policy;
 use crate::migrate::source::MigrationSet;
 use crate::migrate::status::StatusReport;
 use crate::migrate::{MigrateReport, Migrator};
 use crate::output::{Block, Report};
 use crate::sandbox::Sandbox;
+use crate::seed;
+use crate::seed::plan::Scale;
+use crate::seed::report::SeedReport;
 
 /// The throwaway server the demo ran on.
 #[derive(Debug, Serialize)]
@@ -32,6 +35,8 @@ pub struct DemoReport {
     pub server: Server,
     pub migrate: MigrateReport,
     pub status: StatusReport,
+    /// `lma seed --scale small` on the freshly migrated database.
+    pub seed: SeedReport,
     pub indexes: IndexesReport,
 }
 
@@ -45,6 +50,8 @@ impl Report for DemoReport {
         blocks.extend(self.migrate.human());
         blocks.push(Block::Heading("== lma status".into()));
         blocks.extend(self.status.human());
+        blocks.push(Block::Heading("== lma seed --scale small".into()));
+        blocks.extend(self.seed.human());
         blocks.push(Block::Heading("== lma indexes".into()));
         blocks.extend(self.indexes.human());
         blocks
@@ -78,6 +85,36 @@ pub async fn run(context: &Context, args: &DemoArgs) -> anyhow::Result<ExitStatu
 }
 
 async fn run_steps(context: &Context, sandbox: &Sandbox) -> anyhow::Result<DemoReport> {
+    let (database, version) = create_database(sandbox).await?;
+    let set = MigrationSet::embedded();
+    let migrator = Migrator::new(&set, Policy::default(), &context.progress);
+    let migrate = migrator.apply(&database, None).await?;
+    let mut client = database.connect().await?;
+    let status = StatusReport::read(&mut client, &set, database.describe()).await?;
+    let options = seed::Options {
+        scale: Some(Scale::Small),
+        leads: Scale::Small.leads(),
+        seed: seed::DEFAULT_SEED,
+        truncate: false,
+    };
+    let seed = seed::seed(&database, &options, &context.progress).await?;
+    let indexes = index_report(context, &database, client).await?;
+    let server = Server {
+        version,
+        port: sandbox.port(),
+        bin_dir: sandbox.bin_dir().display().to_string(),
+    };
+    Ok(DemoReport {
+        server,
+        migrate,
+        status,
+        seed,
+        indexes,
+    })
+}
+
+/// Creates the demo database; returns it and the server's version.
+async fn create_database(sandbox: &Sandbox) -> anyhow::Result<(Database, String)> {
     // The sandbox URL says everything; the caller's PG* variables must not leak into it.
     let no_env = |_: &str| None;
     let admin = Database::resolve(Some(&sandbox.url("postgres")), &no_env, None)?;
@@ -90,13 +127,15 @@ async fn run_steps(context: &Context, sandbox: &Sandbox) -> anyhow::Result<DemoR
         .query_one("SHOW server_version", &[])
         .await?
         .try_get(0)?;
-    let database = admin.with_dbname("lma");
-    let set = MigrationSet::embedded();
-    let migrator = Migrator::new(&set, Policy::default(), &context.progress);
-    let migrate = migrator.apply(&database, None).await?;
-    let mut client = database.connect().await?;
-    let status = StatusReport::read(&mut client, &set, database.describe()).await?;
-    let options = Options {
+    Ok((admin.with_dbname("lma"), version))
+}
+
+async fn index_report(
+    context: &Context,
+    database: &Database,
+    client: tokio_postgres::Client,
+) -> anyhow::Result<IndexesReport> {
+    let options = indexes::Options {
         schemas: Vec::new(),
         fail_on: Kind::ALL.to_vec(),
         thresholds: context.config.indexes.clone(),
@@ -105,16 +144,5 @@ async fn run_steps(context: &Context, sandbox: &Sandbox) -> anyhow::Result<DemoR
         name: database.describe(),
         client,
     };
-    let indexes = indexes::read(&primary, &[], &options, &context.progress).await?;
-    let server = Server {
-        version,
-        port: sandbox.port(),
-        bin_dir: sandbox.bin_dir().display().to_string(),
-    };
-    Ok(DemoReport {
-        server,
-        migrate,
-        status,
-        indexes,
-    })
+    indexes::read(&primary, &[], &options, &context.progress).await
 }

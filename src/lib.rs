@@ -13,6 +13,7 @@ pub mod migrate;
 pub mod output;
 pub mod progress;
 pub mod sandbox;
+pub mod seed;
 pub mod tls;
 
 use cli::{Cli, Command};
@@ -26,6 +27,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Migrate(args) => migrate::run(&context, &args).await,
         Command::Status(args) => migrate::status::run(&context, &args).await,
         Command::Indexes(args) => indexes::run(&context, &args).await,
+        Command::Seed(args) => seed::run(&context, &args).await,
         Command::Demo(args) => demo::run(&context, &args).await,
     }
 }

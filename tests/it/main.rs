@@ -7,4 +7,5 @@ mod indexes;
 mod migrate;
 mod safety;
 mod schema;
+mod seed;
 mod tls;
