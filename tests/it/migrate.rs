@@ -301,7 +301,11 @@ async fn the_harness_can_stop_at_the_baseline() {
 #[tokio::test]
 async fn status_of_a_fully_migrated_database_has_nothing_pending() {
     let db = TestDb::migrated().await;
-    let output = db.lma().args(["status", "--format", "json"]).output().unwrap();
+    let output = db
+        .lma()
+        .args(["status", "--format", "json"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(0));
     let report = json(&output);
     assert!(states(&report).iter().all(|(_, state)| *state == "applied"));
