@@ -3,7 +3,7 @@
 //! A check file is a header of `--` lines, then the query with `$1, $2…` parameters:
 //! `-- name:` (the file's stem), `-- description:`, `-- params:` (SQL returning one row per
 //! sample, one column per parameter; lines continue each other) and any number of
-//! `-- expect:`. The header is parsed strictly: an unknown key is an error naming the line.
+//! `-- expect:` and `-- note:` (free text). The header is parsed strictly: an unknown key is an error naming the line.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -133,9 +133,11 @@ impl Header {
             "description" => self.description.push(value),
             "params" => self.params.push(value),
             "expect" => self.expectations.push(Expectation::parse(&value)?),
-            other => {
-                bail!("unknown header key {other:?} (known: name, description, params, expect)")
-            }
+            // Free text for the reader of the file, e.g. why an index is not expected.
+            "note" => {}
+            other => bail!(
+                "unknown header key {other:?} (known: name, description, params, expect, note)"
+            ),
         }
         Ok(())
     }
