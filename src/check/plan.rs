@@ -170,12 +170,12 @@ impl Node {
             .fold(1.0, f64::max)
     }
 
-    /// Heap fetches of all index-only scans, over all loops.
+    /// Heap fetches of all index-only scans (PostgreSQL reports them over all loops already).
     #[must_use]
     pub fn heap_fetches(&self) -> f64 {
         self.walk()
             .iter()
-            .filter_map(|(node, _)| node.heap_fetches.map(|f| f * node.loops.max(1.0)))
+            .filter_map(|(node, _)| node.heap_fetches)
             .sum()
     }
 

@@ -2,5 +2,6 @@
 
 mod support;
 
+mod check;
 mod cli;
 mod migrate;
