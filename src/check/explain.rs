@@ -2,6 +2,8 @@
 //! an annotated tree: time, rows against the estimate, loops, the node's own buffers, flagged
 //! misestimates, rows removed by filters, and sorts that went to disk.
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 use super::plan::{Node, FLAG_MISESTIMATE};
@@ -90,10 +92,10 @@ impl PlanNode {
             label = format!("{label} ({join})");
         }
         if let Some(index) = &self.index {
-            label.push_str(&format!(" using {index}"));
+            let _ = write!(label, " using {index}");
         }
         if let Some(relation) = &self.relation {
-            label.push_str(&format!(" on {relation}"));
+            let _ = write!(label, " on {relation}");
         }
         label
     }

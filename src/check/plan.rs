@@ -1,6 +1,8 @@
 //! EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) output as typed nodes, and what lma reads from it:
 //! exclusive buffers, rows × loops, misestimates, indexes used, spills and the plan's shape.
 
+use std::fmt::Write as _;
+
 use anyhow::Context as _;
 use serde::{Deserialize, Serialize};
 
@@ -231,17 +233,17 @@ impl Node {
     pub fn fingerprint(&self) -> String {
         let mut out = self.node_type.clone();
         if let Some(join) = &self.join_type {
-            out.push_str(&format!(" {join}"));
+            let _ = write!(out, " {join}");
         }
         if let Some(index) = &self.index {
-            out.push_str(&format!(" using {index}"));
+            let _ = write!(out, " using {index}");
         }
         if let Some(relation) = &self.relation {
-            out.push_str(&format!(" on {relation}"));
+            let _ = write!(out, " on {relation}");
         }
         if !self.children.is_empty() {
             let children: Vec<String> = self.children.iter().map(Node::fingerprint).collect();
-            out.push_str(&format!("({})", children.join(", ")));
+            let _ = write!(out, "({})", children.join(", "));
         }
         out
     }

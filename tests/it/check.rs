@@ -443,13 +443,13 @@ async fn a_baseline_round_trip_detects_a_forced_plan_change() {
         "Limit(Index Scan using idx_leads_assignable on leads)"
     );
 
-    let mut same = QUICK.to_vec();
-    same.extend(only);
-    same.extend(["--baseline", baseline]);
-    let (code, _, stderr) = run(&db, &same);
+    let mut unchanged = QUICK.to_vec();
+    unchanged.extend(only);
+    unchanged.extend(["--baseline", baseline]);
+    let (code, _, stderr) = run(&db, &unchanged);
     assert_eq!(code, 0, "an unchanged plan is no regression: {stderr}");
 
-    let mut forced = same.clone();
+    let mut forced = unchanged.clone();
     forced.extend([
         "--set",
         "enable_indexscan=off",
