@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 
 use crate::output::Format;
+use crate::seed::plan::Scale;
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -67,6 +68,8 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// List every migration with its state: applied, pending, divergent or missing.
     Status(StatusArgs),
+    /// Fill a migrated, empty database with deterministic, realistic data through binary COPY.
+    Seed(SeedArgs),
     /// Run the business-critical queries under EXPLAIN (ANALYZE, BUFFERS) and judge their plans.
     Check(CheckArgs),
     /// Print the annotated plan of one check.
@@ -99,6 +102,27 @@ pub struct MigrateArgs {
 pub struct StatusArgs {
     #[command(flatten)]
     pub source: SourceArgs,
+}
+
+/// Options of `lma seed`.
+#[derive(Debug, Args)]
+pub struct SeedArgs {
+    /// How much data: tiny (100 leads), small (20,000), medium (200,000), large (1,000,000).
+    #[arg(long, value_enum, default_value_t = Scale::Small)]
+    pub scale: Scale,
+
+    /// Any number of leads instead of the scale's; the other tables scale with it.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=50_000_000))]
+    pub leads: Option<u32>,
+
+    /// The random seed: the same seed gives the same data, byte for byte.
+    #[arg(long, value_name = "S", default_value_t = crate::seed::DEFAULT_SEED)]
+    pub seed: u64,
+
+    /// Empty all 14 tenant tables first (TRUNCATE ... RESTART IDENTITY CASCADE); without it, a
+    /// database that already has tenant data is refused.
+    #[arg(long)]
+    pub truncate: bool,
 }
 
 /// Where the checks come from and how their session is set up; shared by `check` and `explain`.

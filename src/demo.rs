@@ -12,6 +12,9 @@ use crate::migrate::status::StatusReport;
 use crate::migrate::{self, MigrateReport};
 use crate::output::{Block, Report};
 use crate::sandbox::Sandbox;
+use crate::seed::plan::Scale;
+use crate::seed::report::SeedReport;
+use crate::seed::{self, Options};
 
 /// The throwaway server the demo ran on.
 #[derive(Debug, Serialize)]
@@ -27,6 +30,8 @@ pub struct DemoReport {
     pub server: Server,
     pub migrate: MigrateReport,
     pub status: StatusReport,
+    /// `lma seed --scale small` on the freshly migrated database.
+    pub seed: SeedReport,
 }
 
 impl Report for DemoReport {
@@ -39,6 +44,8 @@ impl Report for DemoReport {
         blocks.extend(self.migrate.human());
         blocks.push(Block::Heading("== lma status".into()));
         blocks.extend(self.status.human());
+        blocks.push(Block::Heading("== lma seed --scale small".into()));
+        blocks.extend(self.seed.human());
         blocks
     }
 }
@@ -92,6 +99,13 @@ async fn run_steps(context: &Context, sandbox: &Sandbox) -> anyhow::Result<DemoR
     )
     .await?;
     let status = StatusReport::read(&mut client, &set, database.describe()).await?;
+    let options = Options {
+        scale: Some(Scale::Small),
+        leads: Scale::Small.leads(),
+        seed: seed::DEFAULT_SEED,
+        truncate: false,
+    };
+    let seed = seed::seed(&database, &options, &context.progress).await?;
     let server = Server {
         version,
         port: sandbox.port(),
@@ -101,5 +115,6 @@ async fn run_steps(context: &Context, sandbox: &Sandbox) -> anyhow::Result<DemoR
         server,
         migrate,
         status,
+        seed,
     })
 }

@@ -13,6 +13,7 @@ pub mod migrate;
 pub mod output;
 pub mod progress;
 pub mod sandbox;
+pub mod seed;
 
 use cli::{Cli, Command};
 use context::Context;
@@ -24,6 +25,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Migrate(args) => migrate::run(&context, &args).await,
         Command::Status(args) => migrate::status::run(&context, &args).await,
+        Command::Seed(args) => seed::run(&context, &args).await,
         Command::Check(args) => check::run(&context, &args).await,
         Command::Explain(args) => check::explain::run(&context, &args).await,
         Command::Demo(args) => demo::run(&context, &args).await,

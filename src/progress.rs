@@ -3,7 +3,7 @@
 use std::io::IsTerminal as _;
 use std::time::Duration;
 
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 /// What goes to stderr, and whether bars are drawn.
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +34,34 @@ impl Progress {
         let style = ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} {msg}")
             .expect("the template is valid")
             .progress_chars("=> ");
+        bar.set_style(style);
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    }
+
+    /// A set of bars drawn together (one per table of `lma seed`); hidden unless stderr is a
+    /// terminal and we are not quiet.
+    #[must_use]
+    pub fn multi(&self) -> MultiProgress {
+        if self.quiet || !self.terminal {
+            MultiProgress::with_draw_target(ProgressDrawTarget::hidden())
+        } else {
+            MultiProgress::new()
+        }
+    }
+
+    /// A bar counting `len` rows in `multi`, with the rate in rows per second.
+    #[must_use]
+    pub fn rows_bar(&self, multi: &MultiProgress, len: u64, prefix: &str) -> ProgressBar {
+        if self.quiet || !self.terminal {
+            return ProgressBar::hidden();
+        }
+        let bar = multi.add(ProgressBar::new(len).with_prefix(prefix.to_owned()));
+        let style = ProgressStyle::with_template(
+            "{prefix:>24} [{bar:30}] {human_pos:>9}/{human_len:9} {per_sec:>14} {msg}",
+        )
+        .expect("the template is valid")
+        .progress_chars("=> ");
         bar.set_style(style);
         bar.enable_steady_tick(Duration::from_millis(200));
         bar

@@ -143,7 +143,7 @@ async fn the_report_goes_to_stdout_and_progress_to_stderr() {
 }
 
 #[test]
-fn demo_migrates_a_throwaway_cluster_and_removes_it() {
+fn demo_migrates_and_seeds_a_throwaway_cluster_and_removes_it() {
     let output = lma_binary()
         .args(["demo", "--format", "json"])
         .output()
@@ -156,6 +156,13 @@ fn demo_migrates_a_throwaway_cluster_and_removes_it() {
     let states = report["status"]["migrations"].as_array().unwrap();
     assert_eq!(states.len(), applied);
     assert!(states.iter().all(|m| m["state"] == "applied"));
+    let seed = &report["seed"];
+    assert_eq!(seed["scale"], "small");
+    let plan = lma::seed::plan::Plan::new(lma::seed::plan::Scale::Small.leads());
+    assert_eq!(seed["total"]["rows"].as_u64(), Some(plan.total_rows()));
+    let tables = seed["tables"].as_array().unwrap();
+    assert_eq!(tables.len(), 14);
+    assert!(tables.iter().all(|t| t["rows"].as_u64() > Some(0)));
     let port = report["server"]["port"].as_u64().unwrap();
     assert!(
         std::net::TcpStream::connect(("127.0.0.1", u16::try_from(port).unwrap())).is_err(),

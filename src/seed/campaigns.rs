@@ -1,0 +1,427 @@
+//! Campaigns and their enrolments, workflows and their executions (some failed).
+
+use postgres_types::ToSql;
+use rand::RngExt as _;
+
+use super::copy::{CopyRow, Day, Jsonb, Label, Ts};
+use super::fakes;
+use super::json::{string_array, Object};
+use super::rng::{self, chance, pick, weighted, SeedRng};
+use super::world::{Range, World, ANCHOR, DAY, START};
+
+/// One row of `campaigns`.
+#[derive(Debug)]
+pub struct Campaign {
+    id: i32,
+    organization_id: i32,
+    name: String,
+    description: Option<String>,
+    kind: &'static str,
+    status: Label,
+    target_criteria: Jsonb,
+    start_date: Option<Day>,
+    end_date: Option<Day>,
+    budget_allocated: Option<i32>,
+    budget_spent: i32,
+    goals: Jsonb,
+    created_by: Option<i32>,
+    created_at: Ts,
+    updated_at: Ts,
+}
+
+impl CopyRow for Campaign {
+    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![
+            &self.id,
+            &self.organization_id,
+            &self.name,
+            &self.description,
+            &self.kind,
+            &self.status,
+            &self.target_criteria,
+            &self.start_date,
+            &self.end_date,
+            &self.budget_allocated,
+            &self.budget_spent,
+            &self.goals,
+            &self.created_by,
+            &self.created_at,
+            &self.updated_at,
+        ]
+    }
+}
+
+/// Each tenant's campaigns.
+pub fn campaigns(world: &World) -> impl Iterator<Item = Campaign> + Send + '_ {
+    let mut rng = world.rng("campaigns");
+    world
+        .tenants
+        .iter()
+        .enumerate()
+        .flat_map(move |(index, tenant)| {
+            let range = tenant.campaigns;
+            let rows: Vec<Campaign> = (0..range.count)
+                .map(|offset| campaign(&mut rng, index, range.id(offset), tenant.users))
+                .collect();
+            rows
+        })
+}
+
+fn campaign(rng: &mut SeedRng, tenant: usize, id: i32, users: Range) -> Campaign {
+    let status = weighted(
+        rng,
+        &[
+            ("draft", 10),
+            ("active", 30),
+            ("paused", 10),
+            ("completed", 45),
+            ("cancelled", 5),
+        ],
+    );
+    let start = rng.random_range(START..ANCHOR);
+    let end = start + rng.random_range(14..120) * DAY;
+    let allocated = chance(rng, 90).then(|| rng.random_range(10_000..500_000_000));
+    let spent = match (status, allocated) {
+        ("draft", _) => 0,
+        (_, Some(allocated)) => rng.random_range(0..=allocated),
+        (_, None) => rng.random_range(0..5_000_000),
+    };
+    let created = start - rng.random_range(1..30) * DAY;
+    let kind = weighted(
+        rng,
+        &[
+            ("email", 40),
+            ("webinar", 15),
+            ("event", 10),
+            ("social", 15),
+            ("ads", 15),
+            ("direct_mail", 5),
+        ],
+    );
+    Campaign {
+        id,
+        organization_id: tenant as i32 + 1,
+        name: format!("{} {kind}: {}", quarter(start), fakes::catch_phrase(rng)),
+        description: chance(rng, 70).then(|| fakes::sentence(rng, 6, 18)),
+        kind,
+        status: Label(status),
+        target_criteria: Object::new()
+            .str(
+                "industry",
+                pick(
+                    rng,
+                    &["saas", "fintech", "healthcare", "retail", "education"],
+                ),
+            )
+            .int("min_score", rng.random_range(0..80))
+            .raw(
+                "sources",
+                &string_array([pick(rng, &["WEBSITE", "REFERRAL", "EVENT"])]),
+            )
+            .jsonb(),
+        start_date: (status != "draft" || chance(rng, 50)).then_some(Day((start / DAY) as i32)),
+        end_date: (status != "draft").then_some(Day((end / DAY) as i32)),
+        budget_allocated: allocated,
+        budget_spent: spent,
+        goals: Object::new()
+            .int("leads", rng.random_range(50..5_000))
+            .int("conversions", rng.random_range(5..500))
+            .jsonb(),
+        created_by: chance(rng, 95).then(|| users.id(rng.random_range(0..users.count))),
+        created_at: Ts(created),
+        updated_at: Ts(rng.random_range(created..=ANCHOR)),
+    }
+}
+
+fn quarter(micros: i64) -> String {
+    let (year, month, _) = super::world::civil_from_days(micros / DAY);
+    format!("Q{} {year}", (month - 1) / 3 + 1)
+}
+
+/// One row of `campaign_leads`.
+#[derive(Debug)]
+pub struct Enrolment {
+    organization_id: i32,
+    campaign_id: i32,
+    lead_id: i32,
+    status: &'static str,
+    added_at: Ts,
+    contacted_at: Option<Ts>,
+    responded_at: Option<Ts>,
+    converted_at: Option<Ts>,
+    updated_at: Ts,
+}
+
+impl CopyRow for Enrolment {
+    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![
+            &self.organization_id,
+            &self.campaign_id,
+            &self.lead_id,
+            &self.status,
+            &self.added_at,
+            &self.contacted_at,
+            &self.responded_at,
+            &self.converted_at,
+            &self.updated_at,
+        ]
+    }
+}
+
+/// Every other lead of each tenant, in one of the tenant's campaigns (a few campaigns get
+/// most of them). One enrolment per lead keeps the primary key unique by construction.
+pub fn campaign_leads(world: &World) -> impl Iterator<Item = Enrolment> + Send + '_ {
+    let mut rng = world.rng("campaign_leads");
+    world
+        .tenants
+        .iter()
+        .enumerate()
+        .flat_map(move |(index, tenant)| {
+            let rows: Vec<Enrolment> = tenant
+                .leads
+                .iter()
+                .skip(1)
+                .step_by(2)
+                .map(|&lead| {
+                    let campaign = tenant
+                        .campaigns
+                        .id(rng::front_skewed(&mut rng, tenant.campaigns.count as usize) as u32);
+                    enrolment(&mut rng, world, index, campaign, lead)
+                })
+                .collect();
+            rows
+        })
+}
+
+fn enrolment(
+    rng: &mut SeedRng,
+    world: &World,
+    tenant: usize,
+    campaign: i32,
+    lead: u32,
+) -> Enrolment {
+    let status = weighted(
+        rng,
+        &[
+            ("pending", 25),
+            ("contacted", 35),
+            ("responded", 20),
+            ("converted", 8),
+            ("unsubscribed", 7),
+            ("bounced", 5),
+        ],
+    );
+    let added = world.after_created(rng, lead);
+    let stage = match status {
+        "pending" => 0,
+        "contacted" | "bounced" | "unsubscribed" => 1,
+        "responded" => 2,
+        _ => 3,
+    };
+    let contacted = (stage >= 1).then(|| rng.random_range(added..=ANCHOR));
+    let responded = contacted
+        .filter(|_| stage >= 2)
+        .map(|c| rng.random_range(c..=ANCHOR));
+    let converted = responded
+        .filter(|_| stage >= 3)
+        .map(|r| rng.random_range(r..=ANCHOR));
+    let updated = converted.or(responded).or(contacted).unwrap_or(added);
+    Enrolment {
+        organization_id: tenant as i32 + 1,
+        campaign_id: campaign,
+        lead_id: lead as i32,
+        status,
+        added_at: Ts(added),
+        contacted_at: contacted.map(Ts),
+        responded_at: responded.map(Ts),
+        converted_at: converted.map(Ts),
+        updated_at: Ts(updated),
+    }
+}
+
+const WORKFLOW_NAMES: [&str; 8] = [
+    "Welcome sequence",
+    "Nurture cold leads",
+    "Notify owner of hot lead",
+    "Sync to CRM",
+    "Re-score on activity",
+    "Meeting reminder",
+    "Lost-deal survey",
+    "Round-robin assignment",
+];
+
+/// One row of `workflows`.
+#[derive(Debug)]
+pub struct Workflow {
+    id: i32,
+    organization_id: i32,
+    n8n_workflow_id: String,
+    name: String,
+    description: Option<String>,
+    category: &'static str,
+    trigger_type: &'static str,
+    trigger_conditions: Jsonb,
+    configuration: Jsonb,
+    is_active: bool,
+    created_by: Option<i32>,
+    created_at: Ts,
+    updated_at: Ts,
+}
+
+impl CopyRow for Workflow {
+    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![
+            &self.id,
+            &self.organization_id,
+            &self.n8n_workflow_id,
+            &self.name,
+            &self.description,
+            &self.category,
+            &self.trigger_type,
+            &self.trigger_conditions,
+            &self.configuration,
+            &self.is_active,
+            &self.created_by,
+            &self.created_at,
+            &self.updated_at,
+        ]
+    }
+}
+
+/// Each tenant's workflows; the n8n id carries the row id, so it is globally unique.
+pub fn workflows(world: &World) -> impl Iterator<Item = Workflow> + Send + '_ {
+    let mut rng = world.rng("workflows");
+    world
+        .tenants
+        .iter()
+        .enumerate()
+        .flat_map(move |(index, tenant)| {
+            let range = tenant.workflows;
+            let rows: Vec<Workflow> = (0..range.count)
+                .map(|offset| workflow(&mut rng, index, range.id(offset), offset, tenant.users))
+                .collect();
+            rows
+        })
+}
+
+fn workflow(rng: &mut SeedRng, tenant: usize, id: i32, offset: u32, users: Range) -> Workflow {
+    let trigger = pick(
+        rng,
+        &[
+            "webhook",
+            "schedule",
+            "lead_created",
+            "status_changed",
+            "form_submitted",
+        ],
+    );
+    let created = rng.random_range(START - 100 * DAY..ANCHOR - 10 * DAY);
+    Workflow {
+        id,
+        organization_id: tenant as i32 + 1,
+        n8n_workflow_id: format!("n8n-wf-{id:07}"),
+        name: format!(
+            "{} #{}",
+            WORKFLOW_NAMES[offset as usize % WORKFLOW_NAMES.len()],
+            offset + 1
+        ),
+        description: chance(rng, 60).then(|| fakes::sentence(rng, 5, 15)),
+        category: pick(
+            rng,
+            &[
+                "lead_nurturing",
+                "notifications",
+                "data_sync",
+                "scoring",
+                "onboarding",
+            ],
+        ),
+        trigger_type: trigger,
+        trigger_conditions: Object::new().str("event", trigger).jsonb(),
+        configuration: Object::new()
+            .int("nodes", rng.random_range(2..25))
+            .bool("retry_on_failure", chance(rng, 70))
+            .jsonb(),
+        is_active: chance(rng, 85),
+        created_by: chance(rng, 90).then(|| users.id(rng.random_range(0..users.count))),
+        created_at: Ts(created),
+        updated_at: Ts(rng.random_range(created..=ANCHOR)),
+    }
+}
+
+/// One row of `workflow_executions`.
+#[derive(Debug)]
+pub struct Execution {
+    id: i64,
+    organization_id: i32,
+    workflow_id: i32,
+    lead_id: Option<i32>,
+    n8n_execution_id: String,
+    status: &'static str,
+    started_at: Ts,
+    finished_at: Option<Ts>,
+    error: Option<&'static str>,
+}
+
+impl CopyRow for Execution {
+    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![
+            &self.id,
+            &self.organization_id,
+            &self.workflow_id,
+            &self.lead_id,
+            &self.n8n_execution_id,
+            &self.status,
+            &self.started_at,
+            &self.finished_at,
+            &self.error,
+        ]
+    }
+}
+
+const ERRORS: [&str; 4] = [
+    "HTTP 500 from the CRM API",
+    "timeout after 30s waiting for the mail provider",
+    "invalid e-mail address",
+    "rate limited (429)",
+];
+
+/// Executions of the tenants' workflows: most about a lead, most successful, some failed,
+/// a few still running or waiting (not finished, ck_workflow_executions_finished_iff_done).
+pub fn workflow_executions(
+    world: &World,
+    count: u64,
+) -> impl Iterator<Item = Execution> + Send + '_ {
+    let mut rng = world.rng("workflow_executions");
+    (1..=count).map(move |id| execution(&mut rng, world, id as i64))
+}
+
+fn execution(rng: &mut SeedRng, world: &World, id: i64) -> Execution {
+    let lead = world.skewed_lead(rng);
+    let workflows = world.tenant_of(lead).workflows;
+    let workflow = workflows.id(rng::front_skewed(rng, workflows.count as usize) as u32);
+    let status = weighted(
+        rng,
+        &[
+            ("success", 85),
+            ("error", 8),
+            ("cancelled", 2),
+            ("running", 3),
+            ("waiting", 2),
+        ],
+    );
+    let started = world.after_created(rng, lead);
+    let finished = (!matches!(status, "running" | "waiting"))
+        .then(|| started + rng.random_range(100_000..600_000_000));
+    Execution {
+        id,
+        organization_id: world.org_of(lead),
+        workflow_id: workflow,
+        lead_id: chance(rng, 80).then_some(lead as i32),
+        n8n_execution_id: format!("exec-{id}"),
+        status,
+        started_at: Ts(started),
+        finished_at: finished.map(Ts),
+        error: (status == "error").then(|| pick(rng, &ERRORS)),
+    }
+}

@@ -1,0 +1,176 @@
+//! Loading every table: each on its own connection, as soon as the tables it references have
+//! committed, so independent tables load in parallel (parents before children).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use indicatif::ProgressBar;
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+use tokio_postgres::Client;
+
+use super::tables::Table;
+use super::world::World;
+use super::{activity, campaigns, copy, leads, tenants};
+use crate::db::Database;
+use crate::progress::Progress;
+
+/// Every load session: commits need not wait for the WAL flush (a crash mid-seed means
+/// seeding again anyway), and index rebuilds get memory enough to sort in one pass.
+const SESSION: &str = "SET synchronous_commit = off; SET maintenance_work_mem = '256MB'";
+
+/// Superusers only: skip the foreign-key triggers during COPY. The generators only produce
+/// rows whose references exist, and the tests check every FK afterwards.
+const SKIP_FK_TRIGGERS: &str = "SET session_replication_role = replica";
+
+/// One table, loaded.
+#[derive(Debug, Clone, Copy)]
+pub struct Loaded {
+    pub table: Table,
+    pub rows: u64,
+    /// COPY, index rebuild and commit.
+    pub seconds: f64,
+}
+
+/// A table could not start because a table it references failed to load.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} was not loaded because a table it references failed")]
+struct ParentFailed(&'static str);
+
+/// Loads all tables; the first real failure (not a child giving up after it) is the error.
+pub async fn all(
+    database: &Database,
+    world: Arc<World>,
+    skip_fk_triggers: bool,
+    progress: &Progress,
+) -> anyhow::Result<Vec<Loaded>> {
+    let multi = progress.multi();
+    let mut done: HashMap<Table, watch::Receiver<bool>> = HashMap::new();
+    let mut set = JoinSet::new();
+    for table in Table::ALL {
+        let (sender, receiver) = watch::channel(false);
+        let parents = table.parents().iter().map(|p| done[p].clone()).collect();
+        done.insert(table, receiver);
+        let bar = progress.rows_bar(&multi, world.plan.rows(table), table.name());
+        let job = Job {
+            database: database.clone(),
+            world: Arc::clone(&world),
+            table,
+            skip_fk_triggers,
+        };
+        set.spawn(job.run(parents, sender, bar));
+    }
+    let mut loaded = Vec::new();
+    let mut first_error: Option<anyhow::Error> = None;
+    while let Some(joined) = set.join_next().await {
+        match joined.context("a load task panicked")? {
+            Ok(table) => loaded.push(table),
+            Err(err) if err.is::<ParentFailed>() => {
+                first_error.get_or_insert(err);
+            }
+            Err(err) => {
+                set.abort_all();
+                return Err(err);
+            }
+        }
+    }
+    if let Some(err) = first_error {
+        return Err(err);
+    }
+    loaded.sort_by_key(|l| Table::ALL.iter().position(|t| *t == l.table));
+    Ok(loaded)
+}
+
+struct Job {
+    database: Database,
+    world: Arc<World>,
+    table: Table,
+    skip_fk_triggers: bool,
+}
+
+impl Job {
+    async fn run(
+        self,
+        parents: Vec<watch::Receiver<bool>>,
+        done: watch::Sender<bool>,
+        bar: ProgressBar,
+    ) -> anyhow::Result<Loaded> {
+        let name = self.table.name();
+        for mut parent in parents {
+            if parent.wait_for(|committed| *committed).await.is_err() {
+                bar.abandon_with_message("not loaded");
+                return Err(ParentFailed(name).into());
+            }
+        }
+        let mut client = self.database.connect().await?;
+        client.batch_execute(SESSION).await?;
+        if self.skip_fk_triggers {
+            client.batch_execute(SKIP_FK_TRIGGERS).await?;
+        }
+        let started = Instant::now();
+        let rows = copy_rows(&mut client, self.table, &self.world, &bar)
+            .await
+            .with_context(|| format!("cannot load {name}"))?;
+        let seconds = started.elapsed().as_secs_f64();
+        // Children may start now; the receivers may all be gone, which is fine.
+        let _ = done.send(true);
+        bar.set_message("vacuum");
+        client
+            .batch_execute(self.table.sql().vacuum)
+            .await
+            .with_context(|| format!("cannot VACUUM (ANALYZE) {name}"))?;
+        bar.finish_with_message(format!("{seconds:.1} s"));
+        Ok(Loaded {
+            table: self.table,
+            rows,
+            seconds,
+        })
+    }
+}
+
+async fn copy_rows(
+    client: &mut Client,
+    table: Table,
+    world: &World,
+    bar: &ProgressBar,
+) -> anyhow::Result<u64> {
+    let rows = world.plan.rows(table);
+    match table {
+        Table::Organizations => copy::load(client, table, tenants::organizations(world), bar).await,
+        Table::Users => copy::load(client, table, tenants::users(world), bar).await,
+        Table::CustomFieldDefinitions => {
+            copy::load(client, table, tenants::custom_field_definitions(world), bar).await
+        }
+        Table::Integrations => copy::load(client, table, tenants::integrations(world), bar).await,
+        Table::LeadScoringRules => {
+            copy::load(client, table, tenants::lead_scoring_rules(world), bar).await
+        }
+        Table::Leads => copy::load(client, table, leads::leads(world), bar).await,
+        Table::Campaigns => copy::load(client, table, campaigns::campaigns(world), bar).await,
+        Table::Workflows => copy::load(client, table, campaigns::workflows(world), bar).await,
+        Table::Communications => {
+            copy::load(client, table, activity::communications(world, rows), bar).await
+        }
+        Table::LeadNotes => copy::load(client, table, leads::lead_notes(world, rows), bar).await,
+        Table::CampaignLeads => {
+            copy::load(client, table, campaigns::campaign_leads(world), bar).await
+        }
+        Table::WorkflowExecutions => {
+            copy::load(
+                client,
+                table,
+                campaigns::workflow_executions(world, rows),
+                bar,
+            )
+            .await
+        }
+        Table::LeadScoreHistory => {
+            copy::load(client, table, leads::lead_score_history(world, rows), bar).await
+        }
+        Table::ActivityLogs => {
+            copy::load(client, table, activity::activity_logs(world, rows), bar).await
+        }
+    }
+}

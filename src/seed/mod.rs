@@ -1,0 +1,212 @@
+//! `lma seed`: fills a migrated database with deterministic, realistic multi-tenant data at
+//! scale, through binary COPY.
+//!
+//! The [`plan`] says how many rows each table gets; the [`world`] fixes who owns what; one
+//! generator module per table group (`tenants`, `leads`, `activity`, `campaigns`) makes the
+//! rows from the table's own random stream ([`rng`]); [`load`] runs the tables in parallel,
+//! parents first, each through [`copy`] in one transaction; the [`report`] goes to stdout.
+
+// Ids, counts and times are bounded by the plan (at most 50 million leads, so every id fits
+// i32 where the schema says integer, and every count f64's 52-bit mantissa); converting each
+// one with try_from would bury the generators in error paths that cannot be taken.
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_precision_loss,
+    clippy::cast_sign_loss
+)]
+
+pub mod activity;
+pub mod campaigns;
+pub mod copy;
+pub mod fakes;
+pub mod json;
+pub mod leads;
+pub mod load;
+pub mod plan;
+pub mod report;
+pub mod rng;
+pub mod tables;
+pub mod tenants;
+pub mod world;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{bail, Context as _};
+use tokio_postgres::Client;
+
+use crate::cli::SeedArgs;
+use crate::context::Context;
+use crate::db::Database;
+use crate::exit::ExitStatus;
+use crate::migrate::source::MigrationSet;
+use crate::migrate::status::{State, StatusReport};
+use crate::progress::Progress;
+use plan::{Plan, Scale};
+use report::{SeedReport, TableReport, Totals};
+use tables::Table;
+use world::World;
+
+/// The seed used when `--seed` is not given.
+pub const DEFAULT_SEED: u64 = 42;
+
+/// Tenant data exists when any organization does: every other tenant table references one.
+const TENANT_ROWS: &str = "SELECT count(*) FROM organizations";
+
+const TRUNCATE_ALL: &str = "TRUNCATE organizations, users, custom_field_definitions, \
+    integrations, lead_scoring_rules, leads, campaigns, workflows, communications, lead_notes, \
+    campaign_leads, workflow_executions, lead_score_history, activity_logs RESTART IDENTITY CASCADE";
+
+const IS_SUPERUSER: &str = "SELECT rolsuper FROM pg_roles WHERE rolname = current_user";
+
+/// The identity sequence follows the loaded ids: the next insert gets max(id) + 1.
+const SET_SEQUENCE: &str = "SELECT setval(pg_get_serial_sequence($1, 'id'), $2, $3)";
+
+const TABLE_BYTES: &str = "SELECT pg_total_relation_size($1::text::regclass)";
+
+/// What to seed.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The preset, when the number of leads came from one.
+    pub scale: Option<Scale>,
+    pub leads: u32,
+    pub seed: u64,
+    pub truncate: bool,
+}
+
+impl From<&SeedArgs> for Options {
+    fn from(args: &SeedArgs) -> Self {
+        Self {
+            scale: args.leads.is_none().then_some(args.scale),
+            leads: args.leads.unwrap_or_else(|| args.scale.leads()),
+            seed: args.seed,
+            truncate: args.truncate,
+        }
+    }
+}
+
+/// Runs `lma seed`.
+pub async fn run(context: &Context, args: &SeedArgs) -> anyhow::Result<ExitStatus> {
+    let database = context.database()?;
+    let report = seed(&database, &Options::from(args), &context.progress).await?;
+    context.emit(&report)?;
+    Ok(ExitStatus::Success)
+}
+
+/// Seeds `database`: refuses an unmigrated or non-empty one (unless truncating), loads every
+/// table, resets the identity sequences and reports.
+pub async fn seed(
+    database: &Database,
+    options: &Options,
+    progress: &Progress,
+) -> anyhow::Result<SeedReport> {
+    let started = Instant::now();
+    let mut client = database.connect().await?;
+    check_migrated(&mut client, database).await?;
+    make_room(&client, database, options.truncate).await?;
+    let skip_fk_triggers = is_superuser(&client).await?;
+    if !skip_fk_triggers {
+        progress.note(
+            None,
+            "not a superuser: foreign keys are checked row by row during COPY (slower)",
+        );
+    }
+    let world = Arc::new(World::new(Plan::new(options.leads), options.seed));
+    progress.note(
+        None,
+        &format!(
+            "seeding {} rows ({} leads, seed {})",
+            world.plan.total_rows(),
+            options.leads,
+            options.seed
+        ),
+    );
+    let loaded = load::all(database, Arc::clone(&world), skip_fk_triggers, progress).await?;
+    reset_sequences(&client, &world.plan).await?;
+    let mut tables = Vec::new();
+    for line in loaded {
+        let bytes = table_bytes(&client, line.table).await?;
+        tables.push(TableReport::new(
+            line.table.name(),
+            line.rows,
+            bytes,
+            line.seconds,
+        ));
+    }
+    let total = Totals::new(&tables, started.elapsed().as_secs_f64());
+    Ok(SeedReport {
+        database: database.describe(),
+        scale: options.scale,
+        leads: options.leads,
+        seed: options.seed,
+        truncated: options.truncate,
+        fk_triggers_skipped: skip_fk_triggers,
+        tables,
+        total,
+    })
+}
+
+async fn check_migrated(client: &mut Client, database: &Database) -> anyhow::Result<()> {
+    let set = MigrationSet::embedded();
+    let status = StatusReport::read(client, &set, database.describe()).await?;
+    let latest = status.latest_version;
+    if status.has_findings() || status.count(State::Pending) > 0 || status.current_version != latest
+    {
+        let at = status
+            .current_version
+            .map_or_else(|| "no version".to_owned(), |v| format!("V{v}"));
+        let latest = latest.map_or_else(|| "none".to_owned(), |v| format!("V{v}"));
+        bail!(
+            "refusing to seed {}: it is not migrated to the latest version (at {at}, latest {latest}); run `lma migrate` first",
+            database.describe()
+        );
+    }
+    Ok(())
+}
+
+async fn make_room(client: &Client, database: &Database, truncate: bool) -> anyhow::Result<()> {
+    if truncate {
+        return client
+            .batch_execute(TRUNCATE_ALL)
+            .await
+            .context("cannot truncate the tenant tables");
+    }
+    let organizations: i64 = client.query_one(TENANT_ROWS, &[]).await?.try_get(0)?;
+    if organizations > 0 {
+        bail!(
+            "refusing to seed {}: it already holds tenant data ({organizations} organizations); pass --truncate to replace it",
+            database.describe()
+        );
+    }
+    Ok(())
+}
+
+async fn is_superuser(client: &Client) -> anyhow::Result<bool> {
+    let row = client.query_opt(IS_SUPERUSER, &[]).await?;
+    Ok(match row {
+        Some(row) => row.try_get(0)?,
+        None => false,
+    })
+}
+
+async fn reset_sequences(client: &Client, plan: &Plan) -> anyhow::Result<()> {
+    for table in Table::ALL.into_iter().filter(|t| t.has_identity()) {
+        let rows = i64::try_from(plan.rows(table)).unwrap_or(i64::MAX);
+        // setval(seq, 1, false) on an empty table: the next id is 1.
+        let (value, called) = if rows > 0 { (rows, true) } else { (1, false) };
+        client
+            .query_one(SET_SEQUENCE, &[&table.name(), &value, &called])
+            .await
+            .with_context(|| format!("cannot reset the identity sequence of {}", table.name()))?;
+    }
+    Ok(())
+}
+
+async fn table_bytes(client: &Client, table: Table) -> anyhow::Result<u64> {
+    let bytes: i64 = client
+        .query_one(TABLE_BYTES, &[&table.name()])
+        .await?
+        .try_get(0)?;
+    Ok(u64::try_from(bytes).unwrap_or(0))
+}

@@ -1,0 +1,536 @@
+//! Tenant configuration: organizations, their users, custom field definitions, integrations
+//! and lead scoring rules.
+
+use postgres_types::ToSql;
+use rand::RngExt as _;
+
+use super::copy::{CopyRow, Jsonb, Label, Ts};
+use super::fakes;
+use super::json::{string_array, Object};
+use super::rng::{self, chance, pick, weighted, SeedRng};
+use super::world::{World, ANCHOR, DAY, START};
+
+/// A custom field every tenant may define: key, label, type, choices, required.
+#[derive(Debug)]
+pub struct Field {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub kind: &'static str,
+    pub options: &'static [&'static str],
+    pub required: bool,
+}
+
+const fn field(key: &'static str, label: &'static str, kind: &'static str) -> Field {
+    Field {
+        key,
+        label,
+        kind,
+        options: &[],
+        required: false,
+    }
+}
+
+/// The catalog tenants draw their custom fields from; tenant k defines fields k, k+1, ...
+pub const FIELDS: [Field; 14] = [
+    Field {
+        key: "industry",
+        label: "Industry",
+        kind: "dropdown",
+        options: &[
+            "saas",
+            "fintech",
+            "healthcare",
+            "retail",
+            "manufacturing",
+            "education",
+        ],
+        required: true,
+    },
+    field("company_size", "Company size", "number"),
+    field("annual_budget", "Annual budget", "currency"),
+    Field {
+        key: "region",
+        label: "Region",
+        kind: "radio",
+        options: &["emea", "amer", "apac"],
+        required: false,
+    },
+    field("newsletter_opt_in", "Newsletter opt-in", "boolean"),
+    field("linkedin_followers", "LinkedIn followers", "number"),
+    field("renewal_date", "Renewal date", "date"),
+    Field {
+        key: "interests",
+        label: "Interests",
+        kind: "checkbox",
+        options: &["product", "pricing", "integrations", "security", "support"],
+        required: false,
+    },
+    field("referral_url", "Referral URL", "url"),
+    field("decision_maker", "Decision maker", "boolean"),
+    field("last_webinar", "Last webinar", "datetime"),
+    field("internal_notes", "Internal notes", "textarea"),
+    field("backup_email", "Backup e-mail", "email"),
+    field("nps_score", "NPS score", "decimal"),
+];
+
+/// The catalog indices of tenant `tenant`'s custom fields.
+pub fn tenant_fields(tenant: usize, count: u32) -> impl Iterator<Item = &'static Field> {
+    (0..count as usize).map(move |j| &FIELDS[(tenant + j) % FIELDS.len()])
+}
+
+const PROVIDERS: [(&str, &str); 7] = [
+    ("hubspot", "HubSpot CRM"),
+    ("salesforce", "Salesforce"),
+    ("gmail", "Gmail"),
+    ("outlook", "Outlook 365"),
+    ("n8n", "n8n automation"),
+    ("slack", "Slack"),
+    ("google_calendar", "Google Calendar"),
+];
+
+const TIMEZONES: [&str; 6] = [
+    "UTC",
+    "Europe/Berlin",
+    "Europe/London",
+    "America/New_York",
+    "America/Los_Angeles",
+    "Asia/Singapore",
+];
+
+/// A timestamp uniformly in `[from, to)`.
+fn between(rng: &mut SeedRng, from: i64, to: i64) -> i64 {
+    rng.random_range(from..to)
+}
+
+/// One row of `organizations`.
+#[derive(Debug)]
+pub struct Organization {
+    id: i32,
+    name: String,
+    slug: String,
+    description: Option<String>,
+    website: Option<String>,
+    industry: &'static str,
+    size: &'static str,
+    settings: Jsonb,
+    tier: &'static str,
+    billing_email: String,
+    is_active: bool,
+    created_at: Ts,
+    updated_at: Ts,
+}
+
+impl CopyRow for Organization {
+    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![
+            &self.id,
+            &self.name,
+            &self.slug,
+            &self.description,
+            &self.website,
+            &self.industry,
+            &self.size,
+            &self.settings,
+            &self.tier,
+            &self.billing_email,
+            &self.is_active,
+            &self.created_at,
+            &self.updated_at,
+        ]
+    }
+}
+
+/// The organizations, largest tenant first.
+pub fn organizations(world: &World) -> impl Iterator<Item = Organization> + Send + '_ {
+    let mut rng = world.rng("organizations");
+    world
+        .plan
+        .tenants
+        .iter()
+        .enumerate()
+        .map(move |(index, tenant)| {
+            let (name, domain) = &world.org_names[index];
+            let (size, tier) = match tenant.leads {
+                50_000.. => ("enterprise", "enterprise"),
+                10_000.. => ("large", "business"),
+                2_000.. => ("medium", "pro"),
+                300.. => ("small", "starter"),
+                _ => ("startup", "free"),
+            };
+            let created = between(&mut rng, START - 720 * DAY, START - 30 * DAY);
+            let settings = Object::new()
+                .str("timezone", pick(&mut rng, &TIMEZONES))
+                .str("currency", pick(&mut rng, &["USD", "EUR", "GBP"]))
+                .bool("round_robin_assignment", chance(&mut rng, 60))
+                .jsonb();
+            Organization {
+                id: index as i32 + 1,
+                slug: format!("{}-{}", fakes::slug(name), index + 1),
+                name: name.clone(),
+                description: chance(&mut rng, 80).then(|| fakes::catch_phrase(&mut rng)),
+                website: chance(&mut rng, 90).then(|| format!("https://www.{domain}")),
+                industry: fakes::industry(&mut rng),
+                size,
+                settings,
+                tier,
+                billing_email: format!("billing@{domain}"),
+                is_active: index < 3 || chance(&mut rng, 95),
+                created_at: Ts(created),
+                updated_at: Ts(between(&mut rng, created, ANCHOR)),
+            }
+        })
+}
+
+/// One row of `users`.
+#[derive(Debug)]
+pub struct User {
+    id: i32,
+    email: String,
+    username: String,
+    first_name: &'static str,
+    last_name: &'static str,
+    hashed_password: String,
+    role: Label,
+    is_active: bool,
+    is_verified: bool,
+    timezone: &'static str,
+    preferences: Jsonb,
+    avatar_url: Option<String>,
+    created_at: Ts,
+    updated_at: Ts,
+    last_login: Option<Ts>,
+    organization_id: i32,
+}
+
+impl CopyRow for User {
+    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![
+            &self.id,
+            &self.email,
+            &self.username,
+            &self.first_name,
+            &self.last_name,
+            &self.hashed_password,
+            &self.role,
+            &self.is_active,
+            &self.is_verified,
+            &self.timezone,
+            &self.preferences,
+            &self.avatar_url,
+            &self.created_at,
+            &self.updated_at,
+            &self.last_login,
+            &self.organization_id,
+        ]
+    }
+}
+
+/// The users of every tenant, tenant by tenant: the first an admin, then managers, sales reps
+/// and a few viewers. E-mails and usernames carry the id, so they are globally unique.
+pub fn users(world: &World) -> impl Iterator<Item = User> + Send + '_ {
+    let mut rng = world.rng("users");
+    world
+        .tenants
+        .iter()
+        .enumerate()
+        .flat_map(move |(index, tenant)| {
+            let domain = &world.org_names[index].1;
+            let range = tenant.users;
+            let rows: Vec<User> = (0..range.count)
+                .map(|offset| user(&mut rng, index, domain, range.id(offset), offset))
+                .collect();
+            rows
+        })
+}
+
+fn user(rng: &mut SeedRng, tenant: usize, domain: &str, id: i32, offset: u32) -> User {
+    let (first, last) = fakes::person(rng);
+    let local = fakes::local_part(first, last);
+    let role = match (offset, offset % 10) {
+        (0, _) => "ADMIN",
+        (_, 1) => "MANAGER",
+        (_, 9) => "VIEWER",
+        _ => "SALES_REP",
+    };
+    let created = between(rng, START - 365 * DAY, START + 365 * DAY);
+    let preferences = Object::new()
+        .str("theme", pick(rng, &["light", "dark", "system"]))
+        .bool("email_notifications", chance(rng, 70))
+        .int("page_size", pick(rng, &[25, 50, 100]))
+        .jsonb();
+    User {
+        id,
+        email: format!("{local}.{id}@{domain}"),
+        username: format!("{}{id}", local.replace('.', "_")),
+        first_name: first,
+        last_name: last,
+        hashed_password: format!("$2b$12${}", fakes::hex(rng, 53)),
+        role: Label(role),
+        is_active: offset == 0 || chance(rng, 92),
+        is_verified: offset == 0 || chance(rng, 85),
+        timezone: pick(rng, &TIMEZONES),
+        preferences,
+        avatar_url: chance(rng, 40).then(|| format!("https://avatars.example.com/{id}.png")),
+        created_at: Ts(created),
+        updated_at: Ts(between(rng, created, ANCHOR)),
+        last_login: chance(rng, 85).then(|| Ts(between(rng, ANCHOR - 60 * DAY, ANCHOR))),
+        organization_id: tenant as i32 + 1,
+    }
+}
+
+/// One row of `custom_field_definitions`.
+#[derive(Debug)]
+pub struct FieldDefinition {
+    id: i32,
+    organization_id: i32,
+    key: &'static str,
+    label: &'static str,
+    kind: &'static str,
+    is_required: bool,
+    options: Jsonb,
+    sort_order: i32,
+    created_at: Ts,
+    updated_at: Ts,
+}
+
+impl CopyRow for FieldDefinition {
+    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![
+            &self.id,
+            &self.organization_id,
+            &self.key,
+            &self.label,
+            &self.kind,
+            &self.is_required,
+            &self.options,
+            &self.sort_order,
+            &self.created_at,
+            &self.updated_at,
+        ]
+    }
+}
+
+/// Each tenant's custom field definitions, from the catalog.
+pub fn custom_field_definitions(
+    world: &World,
+) -> impl Iterator<Item = FieldDefinition> + Send + '_ {
+    let mut rng = world.rng("custom_field_definitions");
+    world
+        .tenants
+        .iter()
+        .enumerate()
+        .flat_map(move |(index, tenant)| {
+            let range = tenant.custom_fields;
+            let rows: Vec<FieldDefinition> = tenant_fields(index, range.count)
+                .zip(0..)
+                .map(|(field, offset)| {
+                    let created = between(&mut rng, START - 300 * DAY, START);
+                    FieldDefinition {
+                        id: range.id(offset),
+                        organization_id: index as i32 + 1,
+                        key: field.key,
+                        label: field.label,
+                        kind: field.kind,
+                        is_required: field.required,
+                        options: Jsonb(string_array(field.options.iter().copied())),
+                        sort_order: offset as i32 * 10,
+                        created_at: Ts(created),
+                        updated_at: Ts(between(&mut rng, created, ANCHOR)),
+                    }
+                })
+                .collect();
+            rows
+        })
+}
+
+/// One row of `integrations`.
+#[derive(Debug)]
+pub struct Integration {
+    id: i32,
+    organization_id: i32,
+    provider: &'static str,
+    name: &'static str,
+    status: Label,
+    config: Jsonb,
+    credentials: Option<Vec<u8>>,
+    last_sync_at: Option<Ts>,
+    expires_at: Option<Ts>,
+    last_error: Option<&'static str>,
+    created_at: Ts,
+    updated_at: Ts,
+}
+
+impl CopyRow for Integration {
+    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![
+            &self.id,
+            &self.organization_id,
+            &self.provider,
+            &self.name,
+            &self.status,
+            &self.config,
+            &self.credentials,
+            &self.last_sync_at,
+            &self.expires_at,
+            &self.last_error,
+            &self.created_at,
+            &self.updated_at,
+        ]
+    }
+}
+
+/// Each tenant's connections, one per provider.
+pub fn integrations(world: &World) -> impl Iterator<Item = Integration> + Send + '_ {
+    let mut rng = world.rng("integrations");
+    world
+        .tenants
+        .iter()
+        .enumerate()
+        .flat_map(move |(index, tenant)| {
+            let range = tenant.integrations;
+            let rows: Vec<Integration> = (0..range.count)
+                .map(|offset| {
+                    let (provider, name) = PROVIDERS[(index + offset as usize) % PROVIDERS.len()];
+                    integration(&mut rng, index, range.id(offset), provider, name)
+                })
+                .collect();
+            rows
+        })
+}
+
+fn integration(
+    rng: &mut SeedRng,
+    tenant: usize,
+    id: i32,
+    provider: &'static str,
+    name: &'static str,
+) -> Integration {
+    let status = weighted(
+        rng,
+        &[
+            ("active", 70),
+            ("inactive", 12),
+            ("error", 10),
+            ("expired", 8),
+        ],
+    );
+    let created = between(rng, START - 200 * DAY, ANCHOR - 30 * DAY);
+    let config = Object::new()
+        .int("sync_interval_minutes", pick(rng, &[5, 15, 60, 1440]))
+        .bool("two_way_sync", chance(rng, 50))
+        .str("account", &format!("acct-{}", fakes::hex(rng, 8)))
+        .jsonb();
+    let credentials =
+        (status != "inactive").then(|| (0..48).map(|_| rng.random::<u8>()).collect::<Vec<u8>>());
+    let expires = match status {
+        "expired" => Some(between(rng, ANCHOR - 90 * DAY, ANCHOR)),
+        "inactive" => None,
+        _ => Some(between(rng, ANCHOR + 30 * DAY, ANCHOR + 365 * DAY)),
+    };
+    Integration {
+        id,
+        organization_id: tenant as i32 + 1,
+        provider,
+        name,
+        status: Label(status),
+        config,
+        credentials,
+        last_sync_at: (status != "inactive").then(|| Ts(between(rng, ANCHOR - 7 * DAY, ANCHOR))),
+        expires_at: expires.map(Ts),
+        last_error: (status == "error")
+            .then_some("401 Unauthorized: token revoked by the provider"),
+        created_at: Ts(created),
+        updated_at: Ts(between(rng, created, ANCHOR)),
+    }
+}
+
+const RULE_FIELDS: [(&str, &[&str]); 6] = [
+    ("industry", &["saas", "fintech", "healthcare", "retail"]),
+    ("source", &["REFERRAL", "EVENT", "WEBSITE", "COLD_OUTREACH"]),
+    (
+        "job_title",
+        &["Director", "Manager", "Engineer", "Executive"],
+    ),
+    (
+        "company_size",
+        &["1-10", "11-50", "51-200", "201-1000", "1000+"],
+    ),
+    ("email_domain", &["gmail.com", "yahoo.com", "hotmail.com"]),
+    ("region", &["emea", "amer", "apac"]),
+];
+
+/// One row of `lead_scoring_rules`.
+#[derive(Debug)]
+pub struct ScoringRule {
+    id: i32,
+    organization_id: i32,
+    name: String,
+    description: Option<String>,
+    criteria: Jsonb,
+    points: i32,
+    priority: i32,
+    is_active: bool,
+    created_at: Ts,
+    updated_at: Ts,
+}
+
+impl CopyRow for ScoringRule {
+    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
+        vec![
+            &self.id,
+            &self.organization_id,
+            &self.name,
+            &self.description,
+            &self.criteria,
+            &self.points,
+            &self.priority,
+            &self.is_active,
+            &self.created_at,
+            &self.updated_at,
+        ]
+    }
+}
+
+/// Each tenant's scoring rules; names are unique per tenant through their number.
+pub fn lead_scoring_rules(world: &World) -> impl Iterator<Item = ScoringRule> + Send + '_ {
+    let mut rng = world.rng("lead_scoring_rules");
+    world
+        .tenants
+        .iter()
+        .enumerate()
+        .flat_map(move |(index, tenant)| {
+            let range = tenant.scoring_rules;
+            let rows: Vec<ScoringRule> = (0..range.count)
+                .map(|offset| scoring_rule(&mut rng, index, range.id(offset), offset))
+                .collect();
+            rows
+        })
+}
+
+fn scoring_rule(rng: &mut SeedRng, tenant: usize, id: i32, offset: u32) -> ScoringRule {
+    let (field, values) = RULE_FIELDS[rng::front_skewed(rng, RULE_FIELDS.len())];
+    let value = pick(rng, values);
+    let op = weighted(rng, &[("eq", 6), ("neq", 1), ("contains", 2)]);
+    let points = if chance(rng, 80) {
+        rng.random_range(1..=50)
+    } else {
+        rng.random_range(-100..=-1)
+    };
+    let created = between(rng, START - 100 * DAY, ANCHOR - DAY);
+    ScoringRule {
+        id,
+        organization_id: tenant as i32 + 1,
+        name: format!("{field} {op} {value} #{}", offset + 1),
+        description: chance(rng, 60).then(|| fakes::sentence(rng, 4, 10)),
+        criteria: Object::new()
+            .str("field", field)
+            .str("op", op)
+            .str("value", value)
+            .jsonb(),
+        points,
+        priority: rng.random_range(0..100),
+        is_active: chance(rng, 80),
+        created_at: Ts(created),
+        updated_at: Ts(between(rng, created, ANCHOR)),
+    }
+}

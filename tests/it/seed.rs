@@ -1,0 +1,362 @@
+//! `lma seed` against real databases: determinism, row counts, constraints, refusals and the
+//! shape of the data.
+
+use lma::db::Database;
+use lma::progress::Progress;
+use lma::seed::plan::{Plan, Scale, LARGEST_TENANT_SHARE};
+use lma::seed::tables::Table;
+use lma::seed::{self, Options};
+use serde_json::Value;
+use tokio_postgres::Client;
+
+use crate::support::TestDb;
+
+/// Seeds through the library, quietly.
+async fn seed_db(db: &TestDb, leads: u32, seed: u64) {
+    let no_env = |_: &str| None;
+    let database = Database::resolve(Some(&db.url), &no_env, None).unwrap();
+    let options = Options {
+        scale: None,
+        leads,
+        seed,
+        truncate: false,
+    };
+    seed::seed(&database, &options, &Progress::new(true, 0))
+        .await
+        .unwrap_or_else(|err| panic!("seeding {} failed: {err:#}", db.name));
+}
+
+fn primary_key(table: Table) -> &'static str {
+    match table {
+        Table::CampaignLeads => "organization_id, lead_id, campaign_id",
+        _ => "id",
+    }
+}
+
+/// The md5 of every row's text, in primary-key order, per table.
+async fn content_hashes(client: &Client) -> Vec<(String, String)> {
+    let mut hashes = Vec::new();
+    for table in Table::ALL {
+        let sql = format!(
+            "SELECT md5(string_agg(t::text, '|' ORDER BY {})) FROM {} AS t",
+            primary_key(table),
+            table.name()
+        );
+        let hash: String = client.query_one(&sql, &[]).await.unwrap().get(0);
+        hashes.push((table.name().to_owned(), hash));
+    }
+    hashes
+}
+
+async fn count(client: &Client, sql: &str) -> i64 {
+    client
+        .query_one(sql, &[])
+        .await
+        .unwrap_or_else(|err| panic!("{sql}: {err}"))
+        .get(0)
+}
+
+async fn row_counts(client: &Client) -> Vec<(Table, u64)> {
+    let mut counts = Vec::new();
+    for table in Table::ALL {
+        let n = count(client, &format!("SELECT count(*) FROM {}", table.name())).await;
+        counts.push((table, u64::try_from(n).unwrap()));
+    }
+    counts
+}
+
+fn assert_counts_follow(plan: &Plan, counts: &[(Table, u64)]) {
+    for &(table, rows) in counts {
+        assert_eq!(rows, plan.rows(table), "{}", table.name());
+        assert!(rows > 0, "{} is empty", table.name());
+    }
+}
+
+fn json(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
+        panic!(
+            "stdout is not JSON ({err}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+/// Runs lma and expects exit 2 with one `error:` line; returns it.
+fn refused(command: &mut assert_cmd::Command) -> String {
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(output.stdout.is_empty());
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("error: refusing to seed"), "{stderr}");
+    stderr
+}
+
+#[tokio::test]
+async fn the_same_seed_gives_identical_tables_and_another_seed_does_not() {
+    let (first, second, other) =
+        tokio::join!(TestDb::migrated(), TestDb::migrated(), TestDb::migrated());
+    tokio::join!(
+        seed_db(&first, 2_000, 7),
+        seed_db(&second, 2_000, 7),
+        seed_db(&other, 2_000, 8)
+    );
+    let first = content_hashes(&first.client().await).await;
+    assert_eq!(first, content_hashes(&second.client().await).await);
+    let other = content_hashes(&other.client().await).await;
+    for ((table, a), (_, b)) in first.iter().zip(&other) {
+        assert_ne!(a, b, "{table} is the same under another seed");
+    }
+}
+
+#[tokio::test]
+async fn tiny_loads_exactly_the_planned_rows() {
+    let db = TestDb::migrated().await;
+    let output = db
+        .lma()
+        .args(["seed", "--scale", "tiny", "--format", "json"])
+        .output()
+        .unwrap();
+    let report = json(&output);
+    assert_eq!(output.status.code(), Some(0));
+    let plan = Plan::new(Scale::Tiny.leads());
+    let counts = row_counts(&db.client().await).await;
+    assert_counts_follow(&plan, &counts);
+    assert_eq!(report["total"]["rows"].as_u64(), Some(plan.total_rows()));
+    assert_eq!(report["scale"], "tiny");
+}
+
+#[tokio::test]
+async fn leads_scale_the_other_tables_as_the_plan_says() {
+    let db = TestDb::migrated().await;
+    let output = db
+        .lma()
+        .args(["seed", "--leads", "3000", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let plan = Plan::new(3_000);
+    let counts = row_counts(&db.client().await).await;
+    assert_counts_follow(&plan, &counts);
+    let rows = |table: Table| counts.iter().find(|(t, _)| *t == table).unwrap().1;
+    assert_eq!(rows(Table::Leads), 3_000);
+    assert_eq!(rows(Table::Communications), 3 * rows(Table::Leads));
+    assert!(rows(Table::ActivityLogs) >= 2 * rows(Table::Leads));
+    assert!(rows(Table::Users) * 20 < rows(Table::Leads));
+    assert!(rows(Table::CampaignLeads) <= rows(Table::Leads) / 2);
+    assert!(rows(Table::Organizations) >= 3);
+}
+
+#[tokio::test]
+async fn every_foreign_key_and_check_constraint_holds() {
+    let db = TestDb::migrated().await;
+    let client = db.client().await;
+    let indexes_before = index_definitions(&client).await;
+    seed_db(&db, 3_000, 42).await;
+    let fks = client
+        .query(
+            "SELECT conname, conrelid::regclass::text, confrelid::regclass::text,
+                    ARRAY(SELECT quote_ident(attname) FROM unnest(conkey) WITH ORDINALITY AS k(n, i)
+                          JOIN pg_attribute ON attrelid = conrelid AND attnum = k.n ORDER BY k.i),
+                    ARRAY(SELECT quote_ident(attname) FROM unnest(confkey) WITH ORDINALITY AS k(n, i)
+                          JOIN pg_attribute ON attrelid = confrelid AND attnum = k.n ORDER BY k.i)
+             FROM pg_constraint WHERE contype = 'f' AND connamespace = 'public'::regnamespace",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(fks.len(), 27, "the schema has 27 foreign keys");
+    for fk in &fks {
+        let (name, child, parent): (&str, &str, &str) = (fk.get(0), fk.get(1), fk.get(2));
+        let (from, to): (Vec<String>, Vec<String>) = (fk.get(3), fk.get(4));
+        let not_null: Vec<String> = from.iter().map(|c| format!("c.{c} IS NOT NULL")).collect();
+        let matches: Vec<String> = from
+            .iter()
+            .zip(&to)
+            .map(|(f, t)| format!("p.{t} = c.{f}"))
+            .collect();
+        let sql = format!(
+            "SELECT count(*) FROM {child} AS c WHERE {} AND NOT EXISTS (SELECT 1 FROM {parent} AS p WHERE {})",
+            not_null.join(" AND "),
+            matches.join(" AND ")
+        );
+        assert_eq!(count(&client, &sql).await, 0, "orphans of {name}");
+    }
+    let checks = client
+        .query(
+            "SELECT conname, conrelid::regclass::text, pg_get_constraintdef(oid)
+             FROM pg_constraint WHERE contype = 'c' AND connamespace = 'public'::regnamespace",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(checks.len(), 42, "the schema has 42 CHECK constraints");
+    for check in &checks {
+        let (name, table, def): (&str, &str, &str) = (check.get(0), check.get(1), check.get(2));
+        let expr = def
+            .trim_start_matches("CHECK ")
+            .trim_end_matches(" NOT VALID");
+        let sql = format!("SELECT count(*) FROM {table} WHERE NOT {expr}");
+        assert_eq!(count(&client, &sql).await, 0, "rows violating {name}");
+    }
+    assert_eq!(
+        index_definitions(&client).await,
+        indexes_before,
+        "the indexes are as migrated"
+    );
+    assert_domain_facts(&client).await;
+}
+
+async fn assert_domain_facts(client: &Client) {
+    let facts = [
+        "SELECT count(*) - count(DISTINCT email) FROM users",
+        "SELECT count(*) FROM communications WHERE status = 'scheduled' AND scheduled_at <= now()",
+        "SELECT count(*) FROM workflow_executions WHERE status = 'error' AND error IS NULL",
+        "SELECT count(*) FROM leads WHERE status = 'NEW' AND first_contacted_at IS NOT NULL",
+        "SELECT count(*) FROM leads WHERE jsonb_typeof(tags) <> 'array'
+             OR EXISTS (SELECT 1 FROM jsonb_array_elements(tags) AS e WHERE jsonb_typeof(e) <> 'string')",
+        // The identity sequences follow the loaded ids.
+        "SELECT nextval(pg_get_serial_sequence('leads', 'id')) - 1 - max(id) FROM leads",
+        "SELECT nextval(pg_get_serial_sequence('activity_logs', 'id')) - 1 - max(id) FROM activity_logs",
+    ];
+    for sql in facts {
+        assert_eq!(count(client, sql).await, 0, "{sql}");
+    }
+}
+
+async fn index_definitions(client: &Client) -> Vec<(String, String, Option<String>)> {
+    let rows = client
+        .query(
+            "SELECT indexname::text, indexdef, obj_description(format('%I.%I', schemaname, indexname)::regclass, 'pg_class')
+             FROM pg_indexes WHERE schemaname = 'public' ORDER BY indexname",
+            &[],
+        )
+        .await
+        .unwrap();
+    rows.iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2)))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_database_with_tenant_data_is_refused_unless_truncating() {
+    let db = TestDb::migrated().await;
+    seed_db(&db, 100, 1).await;
+    let line = refused(db.lma().args(["seed", "--scale", "tiny"]));
+    assert!(
+        line.contains("already holds tenant data") && line.contains("--truncate"),
+        "{line}"
+    );
+    let client = db.client().await;
+    let before = content_hashes(&client).await;
+    let output = db
+        .lma()
+        .args(["seed", "--leads", "150", "--seed", "2", "--truncate", "-q"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_counts_follow(&Plan::new(150), &row_counts(&client).await);
+    assert_ne!(content_hashes(&client).await, before);
+}
+
+#[tokio::test]
+async fn a_database_not_migrated_to_the_latest_version_is_refused() {
+    let baseline = TestDb::migrated_to(Some(10)).await;
+    let line = refused(baseline.lma().args(["seed", "--scale", "tiny"]));
+    assert!(
+        line.contains("not migrated to the latest version (at V10, latest V18)"),
+        "{line}"
+    );
+    let empty = TestDb::new().await;
+    let line = refused(empty.lma().args(["seed"]));
+    assert!(line.contains("run `lma migrate` first"), "{line}");
+}
+
+#[tokio::test]
+async fn the_data_has_the_planned_shape() {
+    let db = TestDb::migrated().await;
+    seed_db(&db, 5_000, 42).await;
+    let client = db.client().await;
+    let share = |sql: &'static str| {
+        let client = &client;
+        async move { client.query_one(sql, &[]).await.unwrap().get::<_, f64>(0) }
+    };
+    let largest = share("SELECT max(n)::float8 / sum(n) FROM (SELECT count(*) AS n FROM leads GROUP BY organization_id) AS t").await;
+    assert!(
+        largest >= LARGEST_TENANT_SHARE - 0.01,
+        "largest tenant holds {largest}"
+    );
+    let unassigned = share("SELECT avg((assigned_to_id IS NULL)::int)::float8 FROM leads").await;
+    assert!(
+        (0.17..0.23).contains(&unassigned),
+        "unassigned {unassigned}"
+    );
+    let failed =
+        share("SELECT avg((status = 'error')::int)::float8 FROM workflow_executions").await;
+    assert!((0.04..0.12).contains(&failed), "failed executions {failed}");
+    let tag_skew = share(
+        "SELECT max(n)::float8 / percentile_disc(0.5) WITHIN GROUP (ORDER BY n)
+         FROM (SELECT count(*) AS n FROM leads, jsonb_array_elements_text(tags) AS tag GROUP BY tag) AS t",
+    )
+    .await;
+    assert!(tag_skew > 10.0, "most common tag / median tag = {tag_skew}");
+    let comm_skew = share(
+        "SELECT max(n)::float8 / avg(n) FROM (SELECT count(*) AS n FROM communications GROUP BY lead_id) AS t",
+    )
+    .await;
+    assert!(comm_skew > 10.0, "busiest lead / average = {comm_skew}");
+    let facts = [
+        // Upcoming communications exist (scheduled_at >= now()).
+        "SELECT (count(*) = 0)::int::int8 FROM communications WHERE status = 'scheduled' AND scheduled_at >= now()",
+        // custom_fields keys are a subset of the tenant's definitions ...
+        "SELECT count(*) FROM leads AS l, jsonb_object_keys(l.custom_fields) AS k
+         WHERE NOT EXISTS (SELECT 1 FROM custom_field_definitions AS d
+                           WHERE d.organization_id = l.organization_id AND d.field_key = k)",
+        // ... and every required field is filled in.
+        "SELECT count(*) FROM leads AS l JOIN custom_field_definitions AS d
+           ON d.organization_id = l.organization_id AND d.is_required
+         WHERE NOT l.custom_fields ? d.field_key",
+        // Every status and source occurs; activity spans the two years.
+        "SELECT 7 - count(DISTINCT status) FROM leads",
+        "SELECT 8 - count(DISTINCT source) FROM leads",
+        "SELECT (max(created_at) - min(created_at) < interval '700 days')::int::int8 FROM activity_logs",
+    ];
+    for sql in facts {
+        assert_eq!(count(&client, sql).await, 0, "{sql}");
+    }
+}
+
+#[tokio::test]
+async fn seed_json_has_a_stable_shape() {
+    let db = TestDb::migrated().await;
+    let output = db
+        .lma()
+        .args(["seed", "--scale", "tiny", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_json_snapshot!(json(&output), {
+        ".database" => "[database]",
+        ".tables[].bytes" => "[bytes]",
+        ".tables[].size" => "[size]",
+        ".tables[].seconds" => "[seconds]",
+        ".tables[].rows_per_second" => "[rate]",
+        ".tables[].mb_per_second" => "[rate]",
+        ".total.bytes" => "[bytes]",
+        ".total.size" => "[size]",
+        ".total.seconds" => "[seconds]",
+        ".total.rows_per_second" => "[rate]",
+        ".total.mb_per_second" => "[rate]",
+    });
+}
