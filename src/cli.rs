@@ -75,6 +75,10 @@ pub enum Command {
     Indexes(IndexesArgs),
     /// Fill a migrated, empty database with deterministic, realistic data through binary COPY.
     Seed(SeedArgs),
+    /// Run the business-critical queries under EXPLAIN (ANALYZE, BUFFERS) and judge their plans.
+    Check(CheckArgs),
+    /// Print the annotated plan of one check.
+    Explain(ExplainArgs),
     /// Start a throwaway PostgreSQL, run the whole product against it, and remove it.
     Demo(DemoArgs),
 }
@@ -172,6 +176,92 @@ pub struct SeedArgs {
     /// database that already has tenant data is refused.
     #[arg(long)]
     pub truncate: bool,
+}
+
+/// Where the checks come from and how their session is set up; shared by `check` and `explain`.
+#[derive(Debug, Clone, Args)]
+pub struct CatalogArgs {
+    /// Load the checks (*.sql) from this directory instead of the catalog built into lma.
+    #[arg(long, value_name = "DIR")]
+    pub checks: Option<PathBuf>,
+
+    /// Run as the application role: SET ROLE lma_app and lma.organization_id = the first
+    /// parameter, so the plans are those under row-level security.
+    #[arg(long)]
+    pub as_app_role: bool,
+
+    /// Pin a planner setting for the session, e.g. --set enable_indexscan=off (repeatable;
+    /// adds to [check.settings]).
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_setting)]
+    pub settings: Vec<(String, String)>,
+}
+
+fn parse_setting(text: &str) -> Result<(String, String), String> {
+    let (name, value) = text
+        .split_once('=')
+        .ok_or_else(|| format!("expected NAME=VALUE, found {text:?}"))?;
+    let name = name.trim();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+    {
+        return Err(format!("{name:?} is not a setting name"));
+    }
+    Ok((name.to_owned(), value.trim().to_owned()))
+}
+
+/// Options of `lma check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
+
+    /// Run only these checks (repeatable, or a comma-separated list).
+    #[arg(long, value_name = "NAME", value_delimiter = ',')]
+    pub only: Vec<String>,
+
+    /// Measured runs per check, across the parameter samples [default: [check] iterations, 20].
+    #[arg(long, value_name = "N")]
+    pub iterations: Option<u32>,
+
+    /// Unmeasured warm-up runs per check [default: [check] warmup, 3].
+    #[arg(long, value_name = "N")]
+    pub warmup: Option<u32>,
+
+    /// Do not judge p95_ms latency budgets (they are listed as skipped).
+    #[arg(long)]
+    pub no_latency: bool,
+
+    /// Write a JUnit XML report here, one testcase per check.
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
+
+    /// Save each check's plan shape and buffers as a baseline (JSON).
+    #[arg(long, value_name = "PATH")]
+    pub save_baseline: Option<PathBuf>,
+
+    /// Fail checks whose plan regressed against this baseline, or whose buffers grew too much.
+    #[arg(long, value_name = "PATH")]
+    pub baseline: Option<PathBuf>,
+
+    /// Allowed buffer growth over the baseline, in percent [default: [check] buffers_tolerance, 20].
+    #[arg(long, value_name = "PERCENT")]
+    pub buffers_tolerance: Option<f64>,
+
+    /// Make an index that no check used a finding (exit 1), not just a listed note.
+    #[arg(long)]
+    pub require_coverage: bool,
+}
+
+/// Options of `lma explain`.
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The check whose plan to show (its first parameter sample, the largest tenant).
+    pub name: String,
+
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
 }
 
 /// Options of `lma demo`.

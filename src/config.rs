@@ -19,6 +19,42 @@ pub struct FileConfig {
     pub migrate: crate::migrate::policy::MigrateSection,
     #[serde(default)]
     pub indexes: IndexesSection,
+    #[serde(default)]
+    pub check: CheckSection,
+}
+
+/// `[check]`: how `lma check` and `lma explain` measure.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckSection {
+    /// Measured runs per check, across the parameter samples.
+    pub iterations: u32,
+    /// Unmeasured runs per check first, to warm the caches.
+    pub warmup: u32,
+    /// Whether JIT compilation may run (off: it dominates short queries and varies).
+    pub jit: bool,
+    /// Parallel workers per Gather (0: a plan's timing does not depend on free cores).
+    pub max_parallel_workers_per_gather: u32,
+    /// Allowed buffer growth over a baseline, in percent.
+    pub buffers_tolerance: f64,
+    /// Whether p95_ms latency budgets are judged.
+    pub latency: bool,
+    /// Further settings pinned for the session, e.g. `enable_indexscan = "off"`.
+    pub settings: std::collections::BTreeMap<String, String>,
+}
+
+impl Default for CheckSection {
+    fn default() -> Self {
+        Self {
+            iterations: 20,
+            warmup: 3,
+            jit: false,
+            max_parallel_workers_per_gather: 0,
+            buffers_tolerance: 20.0,
+            latency: true,
+            settings: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 /// `[database]`: where to connect.
@@ -173,6 +209,17 @@ mod tests {
         let config = parse("[migrate]\nlock_timeout = \"2s\"\nlock_retries = 5\n").unwrap();
         assert_eq!(config.migrate.lock_timeout, Some(Duration::from_secs(2)));
         assert_eq!(config.migrate.lock_retries, Some(5));
+    }
+
+    #[test]
+    fn the_check_section_has_defaults_and_takes_settings() {
+        let config =
+            parse("[check]\niterations = 5\n[check.settings]\nenable_indexscan = \"off\"\n")
+                .unwrap();
+        assert_eq!(config.check.iterations, 5);
+        assert_eq!(config.check.warmup, 3);
+        assert!(!config.check.jit);
+        assert_eq!(config.check.settings["enable_indexscan"], "off");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //!
 //! The binary is a thin shell around [`run`]; tests call the modules directly.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod context;
@@ -28,6 +29,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Status(args) => migrate::status::run(&context, &args).await,
         Command::Indexes(args) => indexes::run(&context, &args).await,
         Command::Seed(args) => seed::run(&context, &args).await,
+        Command::Check(args) => check::run(&context, &args).await,
+        Command::Explain(args) => check::explain::run(&context, &args).await,
         Command::Demo(args) => demo::run(&context, &args).await,
     }
 }

@@ -128,6 +128,23 @@ impl TestDb {
         command.assert().success();
     }
 
+    /// A fresh database copied from `template`, a database of the test server that nobody is
+    /// connected to (CREATE DATABASE … TEMPLATE): seeded data without seeding every test.
+    pub async fn from_template(template: &str) -> Self {
+        let name = database_name(std::thread::current().name().unwrap_or("test"));
+        let server = server();
+        server
+            .admin()
+            .await
+            .batch_execute(&format!(
+                "CREATE DATABASE \"{name}\" TEMPLATE \"{template}\""
+            ))
+            .await
+            .unwrap_or_else(|err| panic!("cannot copy {template} to {name}: {err:#}"));
+        let url = server.url(&name);
+        Self { name, url }
+    }
+
     /// A new connection to this database.
     pub async fn client(&self) -> Client {
         connect(&self.url).await

@@ -1,0 +1,15 @@
+-- name: communication_activity
+-- description: The tenant's communications per day over the last 30 days.
+-- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- expect: uses_index idx_comms_org_activity on communications
+-- expect: no_seq_scan communications
+-- expect: max_buffers 50
+-- expect: p95_ms 5
+-- expect: max_misestimate 100
+-- expect: no_temp_spill
+-- expect: max_heap_fetches 0
+SELECT date_trunc('day', created_at) AS day, count(*) AS communications
+FROM communications
+WHERE organization_id = $1 AND created_at >= now() - interval '30 days'
+GROUP BY 1
+ORDER BY 1;

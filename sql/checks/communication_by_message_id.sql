@@ -1,0 +1,12 @@
+-- name: communication_by_message_id
+-- description: An e-mail reply or webhook finds its communication by the provider's message id.
+-- params: WITH t AS (SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) SELECT c.organization_id, jsonb_build_object('message_id', c.comm_metadata ->> 'message_id') FROM communications AS c JOIN t USING (organization_id) WHERE c.comm_metadata ? 'message_id' ORDER BY c.id DESC LIMIT 3
+-- expect: uses_index idx_communications_metadata_gin on communications
+-- expect: no_seq_scan communications
+-- expect: max_buffers 50
+-- expect: p95_ms 5
+-- expect: max_misestimate 100
+-- expect: no_temp_spill
+SELECT id, lead_id, user_id, communication_type, status
+FROM communications
+WHERE organization_id = $1 AND comm_metadata @> $2::jsonb;

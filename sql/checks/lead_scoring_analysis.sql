@@ -1,0 +1,15 @@
+-- name: lead_scoring_analysis
+-- description: Lead count and average score by temperature above a score threshold (seed 000).
+-- params: SELECT organization_id, 70 FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- expect: uses_index idx_leads_org_score_temp on leads
+-- expect: no_seq_scan leads
+-- expect: max_buffers 50
+-- expect: p95_ms 5
+-- expect: max_misestimate 100
+-- expect: no_temp_spill
+-- expect: max_heap_fetches 0
+SELECT lead_temperature, count(*) AS leads, round(avg(score), 1) AS avg_score
+FROM leads
+WHERE organization_id = $1 AND score >= $2
+GROUP BY lead_temperature
+ORDER BY lead_temperature;

@@ -1,0 +1,15 @@
+-- name: pipeline_dashboard
+-- description: The pipeline dashboard: leads, average score and value per status, index-only.
+-- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- expect: uses_index idx_leads_org_status_score on leads
+-- expect: no_seq_scan leads
+-- expect: max_buffers 80
+-- expect: p95_ms 5
+-- expect: max_misestimate 100
+-- expect: no_temp_spill
+-- expect: max_heap_fetches 0
+SELECT status, count(*) AS leads, round(avg(score), 1) AS avg_score, sum(value) AS total_value
+FROM leads
+WHERE organization_id = $1
+GROUP BY status
+ORDER BY status;

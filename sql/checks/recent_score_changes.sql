@@ -1,0 +1,14 @@
+-- name: recent_score_changes
+-- description: The tenant's latest lead score changes of the last 30 days.
+-- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- expect: uses_index idx_lead_score_recent on lead_score_history
+-- expect: no_seq_scan lead_score_history
+-- expect: max_buffers 160
+-- expect: p95_ms 5
+-- expect: max_misestimate 100
+-- expect: no_temp_spill
+SELECT lead_id, old_score, new_score, reason, changed_at
+FROM lead_score_history
+WHERE organization_id = $1 AND changed_at >= now() - interval '30 days'
+ORDER BY changed_at DESC
+LIMIT 50;

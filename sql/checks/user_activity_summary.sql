@@ -1,0 +1,14 @@
+-- name: user_activity_summary
+-- description: A user's activity of the last 7 days by type, index-only (seed 000).
+-- params: WITH t AS (SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) SELECT a.organization_id, a.user_id FROM activity_logs AS a JOIN t USING (organization_id) WHERE a.user_id IS NOT NULL GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 3
+-- expect: uses_index idx_activity_logs_user_summary on activity_logs
+-- expect: no_seq_scan activity_logs
+-- expect: max_buffers 50
+-- expect: p95_ms 5
+-- expect: max_misestimate 100
+-- expect: no_temp_spill
+-- expect: max_heap_fetches 0
+SELECT activity_type, count(*) AS activities
+FROM activity_logs
+WHERE organization_id = $1 AND user_id = $2 AND created_at >= now() - interval '7 days'
+GROUP BY activity_type;

@@ -1,0 +1,113 @@
+//! What the catalog knows about the database: the indexes no check used, the tables whose
+//! statistics are missing, and each table's estimated size.
+
+use std::collections::{BTreeSet, HashMap};
+
+use anyhow::Context as _;
+use serde::Serialize;
+use tokio_postgres::Client;
+
+/// Indexes that do not back a PRIMARY KEY, UNIQUE or EXCLUDE constraint: each exists only to
+/// serve queries, so some check should use it. (A FK constraint's conindid is the referenced
+/// table's unique index, hence the filter on contype.)
+const QUERY_INDEXES: &str = "
+SELECT i.relname::text AS index, t.relname::text AS table
+FROM pg_index AS x
+JOIN pg_class AS i ON i.oid = x.indexrelid
+JOIN pg_class AS t ON t.oid = x.indrelid
+JOIN pg_namespace AS n ON n.oid = t.relnamespace
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c
+                  WHERE c.conindid = x.indexrelid AND c.contype IN ('p', 'u', 'x'))
+ORDER BY 2, 1";
+
+/// Tables with no statistics: never analyzed (reltuples < 0), or empty with no ANALYZE on record.
+const UNANALYZED_TABLES: &str = "
+SELECT c.relname::text
+FROM pg_class AS c
+JOIN pg_namespace AS n ON n.oid = c.relnamespace
+LEFT JOIN pg_stat_user_tables AS s ON s.relid = c.oid
+WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+  AND n.nspname NOT LIKE 'pg_toast%' AND c.relname <> 'refinery_schema_history'
+  AND (c.reltuples < 0
+       OR (c.reltuples = 0 AND coalesce(s.n_live_tup, 0) = 0
+           AND s.last_analyze IS NULL AND s.last_autoanalyze IS NULL))
+ORDER BY 1";
+
+/// The planner's row estimate of every table.
+const TABLE_ROWS: &str = "
+SELECT c.relname::text, c.reltuples::float8
+FROM pg_class AS c
+JOIN pg_namespace AS n ON n.oid = c.relnamespace
+WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')";
+
+/// An index and its table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IndexRef {
+    pub index: String,
+    pub table: String,
+}
+
+/// The coverage part of the report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Coverage {
+    /// How many query-serving (non-constraint) indexes the database has.
+    pub indexes: usize,
+    /// Those that no check's plan used.
+    pub uncovered: Vec<IndexRef>,
+    /// Whether an uncovered index is a finding (`--require-coverage`).
+    pub required: bool,
+}
+
+/// Compares the query-serving indexes with the ones the checks used.
+pub async fn coverage(
+    client: &Client,
+    used: &BTreeSet<String>,
+    required: bool,
+) -> anyhow::Result<Coverage> {
+    let rows = client
+        .query(QUERY_INDEXES, &[])
+        .await
+        .context("cannot list the indexes")?;
+    let mut all = Vec::new();
+    for row in rows {
+        all.push(IndexRef {
+            index: row.try_get(0)?,
+            table: row.try_get(1)?,
+        });
+    }
+    let indexes = all.len();
+    let uncovered = all
+        .into_iter()
+        .filter(|i| !used.contains(&i.index))
+        .collect();
+    Ok(Coverage {
+        indexes,
+        uncovered,
+        required,
+    })
+}
+
+/// The tables the planner has no statistics for.
+pub async fn unanalyzed_tables(client: &Client) -> anyhow::Result<Vec<String>> {
+    let rows = client
+        .query(UNANALYZED_TABLES, &[])
+        .await
+        .context("cannot read the table statistics")?;
+    rows.iter()
+        .map(|row| row.try_get(0).map_err(Into::into))
+        .collect()
+}
+
+/// Every table's estimated row count.
+pub async fn table_rows(client: &Client) -> anyhow::Result<HashMap<String, f64>> {
+    let rows = client
+        .query(TABLE_ROWS, &[])
+        .await
+        .context("cannot read the table sizes")?;
+    let mut map = HashMap::new();
+    for row in rows {
+        map.insert(row.try_get(0)?, row.try_get(1)?);
+    }
+    Ok(map)
+}

@@ -1,0 +1,180 @@
+//! `lma check`: the business-critical queries of `sql/checks/` run under EXPLAIN (ANALYZE,
+//! BUFFERS) with pinned settings, judged against the expectations of their headers, compared with
+//! a baseline, and the query indexes that no check used listed.
+
+pub mod baseline;
+pub mod catalog;
+pub mod coverage;
+pub mod expectation;
+pub mod explain;
+pub mod junit;
+pub mod plan;
+pub mod report;
+pub mod runner;
+
+use std::collections::{BTreeSet, HashMap};
+
+use tokio_postgres::Client;
+
+use crate::cli::{CatalogArgs, CheckArgs};
+use crate::context::Context;
+use crate::exit::ExitStatus;
+use baseline::Baseline;
+use catalog::Check;
+use report::{CheckReport, CheckResult};
+use runner::{Runs, SessionOptions, Setting};
+
+/// A connected, prepared session: what every check of a run shares.
+pub struct Session {
+    pub client: Client,
+    pub database: String,
+    pub settings: Vec<Setting>,
+    pub options: SessionOptions,
+    pub unanalyzed_tables: Vec<String>,
+    pub table_rows: HashMap<String, f64>,
+}
+
+impl Session {
+    /// Connects, warns about missing statistics, and pins the settings.
+    pub async fn open(context: &Context, args: &CatalogArgs) -> anyhow::Result<Self> {
+        let database = context.database()?;
+        let client = database.connect().await?;
+        let unanalyzed_tables = coverage::unanalyzed_tables(&client).await?;
+        if !unanalyzed_tables.is_empty() {
+            context.progress.warn(&format!(
+                "NO STATISTICS for {}: the tables were never analyzed or are empty, and plans on \
+                 them prove nothing. Run `lma seed` or ANALYZE first.",
+                unanalyzed_tables.join(", ")
+            ));
+        }
+        let table_rows = coverage::table_rows(&client).await?;
+        let options = session_options(context, args);
+        let settings = runner::prepare_session(&client, &options).await?;
+        Ok(Self {
+            client,
+            database: database.describe(),
+            settings,
+            options,
+            unanalyzed_tables,
+            table_rows,
+        })
+    }
+
+    /// `owner` or `app_role`, as the report says.
+    #[must_use]
+    pub fn mode(&self) -> &'static str {
+        if self.options.as_app_role {
+            "app_role"
+        } else {
+            "owner"
+        }
+    }
+}
+
+fn session_options(context: &Context, args: &CatalogArgs) -> SessionOptions {
+    let config = &context.config.check;
+    let mut settings: Vec<(String, String)> = config
+        .settings
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    settings.extend(args.settings.iter().cloned());
+    SessionOptions {
+        jit: config.jit,
+        max_parallel_workers_per_gather: config.max_parallel_workers_per_gather,
+        settings,
+        as_app_role: args.as_app_role,
+    }
+}
+
+/// The catalog: `--checks DIR`, else the one built into lma.
+pub fn load(args: &CatalogArgs) -> anyhow::Result<Vec<Check>> {
+    match &args.checks {
+        Some(dir) => catalog::from_dir(dir),
+        None => catalog::embedded(),
+    }
+}
+
+/// Runs `lma check`.
+pub async fn run(context: &Context, args: &CheckArgs) -> anyhow::Result<ExitStatus> {
+    let checks = catalog::select(load(&args.catalog)?, &args.only)?;
+    let session = Session::open(context, &args.catalog).await?;
+    let config = &context.config.check;
+    let runs = Runs {
+        warmup: args.warmup.unwrap_or(config.warmup),
+        iterations: args.iterations.unwrap_or(config.iterations),
+    };
+    let latency = config.latency && !args.no_latency;
+    let mut results = run_checks(context, &session, &checks, runs, latency).await?;
+    if let Some(path) = &args.save_baseline {
+        Baseline::of(&results).save(path)?;
+    }
+    if let Some(path) = &args.baseline {
+        let tolerance = args.buffers_tolerance.unwrap_or(config.buffers_tolerance);
+        Baseline::load(path)?.compare(&mut results, tolerance);
+    }
+    let coverage = if args.only.is_empty() {
+        let used = used_indexes(&results);
+        Some(coverage::coverage(&session.client, &used, args.require_coverage).await?)
+    } else {
+        None
+    };
+    let failed = results.iter().filter(|r| !r.passed).count();
+    let report = CheckReport {
+        database: session.database.clone(),
+        mode: session.mode(),
+        settings: session.settings.clone(),
+        warmup: runs.warmup,
+        iterations: runs.iterations,
+        latency_judged: latency,
+        unanalyzed_tables: session.unanalyzed_tables.clone(),
+        passed: results.len() - failed,
+        failed,
+        checks: results,
+        coverage,
+        baseline: args.baseline.as_ref().map(|p| p.display().to_string()),
+    };
+    if let Some(path) = &args.junit {
+        junit::write(&report, path)?;
+    }
+    context.emit(&report)?;
+    Ok(ExitStatus::findings_if(report.has_findings()))
+}
+
+async fn run_checks(
+    context: &Context,
+    session: &Session,
+    checks: &[Check],
+    runs: Runs,
+    latency: bool,
+) -> anyhow::Result<Vec<CheckResult>> {
+    let bar = context.progress.bar(checks.len() as u64, "check");
+    let mut results = Vec::with_capacity(checks.len());
+    for check in checks {
+        bar.set_message(check.name.clone());
+        let samples = runner::samples(&session.client, check).await?;
+        let measurement = runner::measure(
+            &session.client,
+            check,
+            samples,
+            runs,
+            session.options.as_app_role,
+        )
+        .await?;
+        let result = CheckResult::judge(check, &measurement, &session.table_rows, latency);
+        context
+            .progress
+            .detail(&format!("{}: {}", result.name, result.plan));
+        results.push(result);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(results)
+}
+
+fn used_indexes(results: &[CheckResult]) -> BTreeSet<String> {
+    results
+        .iter()
+        .flat_map(|r| r.indexes.iter().map(|i| i.index.clone()))
+        .collect()
+}

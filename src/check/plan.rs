@@ -1,0 +1,293 @@
+//! EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) output as typed nodes, and what lma reads from it:
+//! exclusive buffers, rows × loops, misestimates, indexes used, spills and the plan's shape.
+
+use std::fmt::Write as _;
+
+use anyhow::Context as _;
+use serde::{Deserialize, Serialize};
+
+/// One EXPLAIN ANALYZE result: the plan tree and the server's timings.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Explain {
+    #[serde(rename = "Plan")]
+    pub plan: Node,
+    #[serde(rename = "Planning Time", default)]
+    pub planning_ms: f64,
+    #[serde(rename = "Execution Time", default)]
+    pub execution_ms: f64,
+}
+
+/// One plan node, with the fields lma uses (PostgreSQL's JSON names).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Node {
+    #[serde(rename = "Node Type")]
+    pub node_type: String,
+    #[serde(rename = "Parent Relationship")]
+    pub parent_relationship: Option<String>,
+    #[serde(rename = "Relation Name")]
+    pub relation: Option<String>,
+    #[serde(rename = "Index Name")]
+    pub index: Option<String>,
+    #[serde(rename = "Join Type")]
+    pub join_type: Option<String>,
+    #[serde(rename = "Plan Rows")]
+    pub plan_rows: f64,
+    #[serde(rename = "Actual Total Time")]
+    pub actual_total_ms: f64,
+    #[serde(rename = "Actual Rows")]
+    pub actual_rows: f64,
+    #[serde(rename = "Actual Loops")]
+    pub loops: f64,
+    #[serde(rename = "Rows Removed by Filter")]
+    pub rows_removed_by_filter: Option<f64>,
+    #[serde(rename = "Heap Fetches")]
+    pub heap_fetches: Option<f64>,
+    #[serde(rename = "Sort Method")]
+    pub sort_method: Option<String>,
+    #[serde(rename = "Sort Space Type")]
+    pub sort_space_type: Option<String>,
+    #[serde(rename = "Sort Space Used")]
+    pub sort_space_kb: Option<f64>,
+    #[serde(rename = "Shared Hit Blocks")]
+    pub shared_hit: u64,
+    #[serde(rename = "Shared Read Blocks")]
+    pub shared_read: u64,
+    #[serde(rename = "Temp Read Blocks")]
+    pub temp_read: u64,
+    #[serde(rename = "Temp Written Blocks")]
+    pub temp_written: u64,
+    #[serde(rename = "Plans")]
+    pub children: Vec<Node>,
+}
+
+/// An index a plan read, and the table it belongs to.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct IndexUse {
+    pub index: String,
+    pub relation: Option<String>,
+}
+
+/// Misestimates at least this large are flagged in `lma explain`.
+pub const FLAG_MISESTIMATE: f64 = 10.0;
+
+/// Parses the JSON document EXPLAIN (FORMAT JSON) returns: an array of one result.
+pub fn parse(json: &serde_json::Value) -> anyhow::Result<Explain> {
+    let mut results: Vec<Explain> =
+        serde_json::from_value(json.clone()).context("unexpected EXPLAIN JSON")?;
+    results.pop().context("EXPLAIN returned no plan")
+}
+
+impl Explain {
+    /// The server time of one execution: planning plus execution, as a custom-planned
+    /// statement of the application costs.
+    #[must_use]
+    pub fn total_ms(&self) -> f64 {
+        self.planning_ms + self.execution_ms
+    }
+}
+
+impl Node {
+    /// Shared buffers (hit + read) of this node and everything below it.
+    #[must_use]
+    pub fn buffers(&self) -> u64 {
+        self.shared_hit + self.shared_read
+    }
+
+    /// Shared buffers of this node alone: PostgreSQL reports them inclusive of the children.
+    #[must_use]
+    pub fn exclusive_buffers(&self) -> u64 {
+        let below: u64 = self.children.iter().map(Node::buffers).sum();
+        self.buffers().saturating_sub(below)
+    }
+
+    /// Rows produced over all loops (PostgreSQL reports a per-loop average).
+    #[must_use]
+    pub fn total_rows(&self) -> f64 {
+        self.actual_rows * self.loops
+    }
+
+    /// Time spent in this node and below over all loops, in milliseconds.
+    #[must_use]
+    pub fn total_ms(&self) -> f64 {
+        self.actual_total_ms * self.loops
+    }
+
+    /// Whether the node ran at all ("never executed" nodes have no loops).
+    #[must_use]
+    pub fn executed(&self) -> bool {
+        self.loops > 0.0
+    }
+
+    /// Whether this node wrote temporary files: a disk sort, a hash or an aggregate that spilled.
+    #[must_use]
+    pub fn spilled(&self) -> bool {
+        self.sort_space_type.as_deref() == Some("Disk") || self.exclusive_temp_blocks() > 0
+    }
+
+    fn exclusive_temp_blocks(&self) -> u64 {
+        let own = self.temp_read + self.temp_written;
+        let below: u64 = self
+            .children
+            .iter()
+            .map(|c| c.temp_read + c.temp_written)
+            .sum();
+        own.saturating_sub(below)
+    }
+
+    /// How far the row estimate is off, as a factor ≥ 1 (per loop, as both are reported).
+    /// `None` when it cannot be judged: a node never run, or one a LIMIT stopped early.
+    #[must_use]
+    pub fn misestimate(&self, under_limit: bool) -> Option<f64> {
+        if !self.executed() || (under_limit && self.actual_rows < self.plan_rows) {
+            return None;
+        }
+        let actual = self.actual_rows.max(1.0);
+        let planned = self.plan_rows.max(1.0);
+        Some((actual / planned).max(planned / actual))
+    }
+
+    /// Every node of the tree, depth first, with whether a LIMIT is above it.
+    #[must_use]
+    pub fn walk(&self) -> Vec<(&Node, bool)> {
+        let mut out = Vec::new();
+        self.walk_into(false, &mut out);
+        out
+    }
+
+    fn walk_into<'a>(&'a self, under_limit: bool, out: &mut Vec<(&'a Node, bool)>) {
+        out.push((self, under_limit));
+        let below = under_limit || self.node_type == "Limit";
+        for child in &self.children {
+            child.walk_into(below, out);
+        }
+    }
+
+    /// The largest misestimate in the tree.
+    #[must_use]
+    pub fn worst_misestimate(&self) -> f64 {
+        self.walk()
+            .into_iter()
+            .filter_map(|(node, under_limit)| node.misestimate(under_limit))
+            .fold(1.0, f64::max)
+    }
+
+    /// Heap fetches of all index-only scans (PostgreSQL reports them over all loops already).
+    #[must_use]
+    pub fn heap_fetches(&self) -> f64 {
+        self.walk()
+            .iter()
+            .filter_map(|(node, _)| node.heap_fetches)
+            .sum()
+    }
+
+    /// Temporary blocks read and written by the whole tree.
+    #[must_use]
+    pub fn temp_blocks(&self) -> u64 {
+        self.temp_read + self.temp_written
+    }
+
+    /// Whether any node spilled to disk.
+    #[must_use]
+    pub fn any_spill(&self) -> bool {
+        self.walk().iter().any(|(node, _)| node.spilled())
+    }
+
+    /// The relations read by a Seq Scan.
+    #[must_use]
+    pub fn seq_scanned(&self) -> Vec<String> {
+        self.walk()
+            .iter()
+            .filter(|(node, _)| node.node_type == "Seq Scan")
+            .filter_map(|(node, _)| node.relation.clone())
+            .collect()
+    }
+
+    /// The indexes read, each with its table. A Bitmap Index Scan names no table, so it takes
+    /// the one of the Bitmap Heap Scan above it.
+    #[must_use]
+    pub fn indexes(&self) -> Vec<IndexUse> {
+        let mut out = Vec::new();
+        self.indexes_into(None, &mut out);
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    fn indexes_into(&self, heap: Option<&str>, out: &mut Vec<IndexUse>) {
+        let heap = self.relation.as_deref().or(heap);
+        if let Some(index) = &self.index {
+            out.push(IndexUse {
+                index: index.clone(),
+                relation: heap.map(str::to_owned),
+            });
+        }
+        for child in &self.children {
+            child.indexes_into(heap, out);
+        }
+    }
+
+    /// The plan's shape: node types, join types, relations and indexes, without numbers.
+    /// Two runs with the same fingerprint used the same plan.
+    #[must_use]
+    pub fn fingerprint(&self) -> String {
+        let mut out = self.node_type.clone();
+        if let Some(join) = &self.join_type {
+            let _ = write!(out, " {join}");
+        }
+        if let Some(index) = &self.index {
+            let _ = write!(out, " using {index}");
+        }
+        if let Some(relation) = &self.relation {
+            let _ = write!(out, " on {relation}");
+        }
+        if !self.children.is_empty() {
+            let children: Vec<String> = self.children.iter().map(Node::fingerprint).collect();
+            let _ = write!(out, "({})", children.join(", "));
+        }
+        out
+    }
+
+    /// The flat list of nodes' shapes, what a baseline compares.
+    #[must_use]
+    pub fn shape(&self) -> Vec<ShapeNode> {
+        self.walk()
+            .into_iter()
+            .map(|(node, _)| ShapeNode {
+                node_type: node.node_type.clone(),
+                relation: node.relation.clone(),
+                index: node.index.clone(),
+                join_type: node.join_type.clone(),
+            })
+            .collect()
+    }
+}
+
+/// One node of a plan's shape.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ShapeNode {
+    pub node_type: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_type: Option<String>,
+}
+
+impl ShapeNode {
+    /// A join node: Nested Loop, Hash Join or Merge Join.
+    #[must_use]
+    pub fn is_join(&self) -> bool {
+        matches!(
+            self.node_type.as_str(),
+            "Nested Loop" | "Hash Join" | "Merge Join"
+        )
+    }
+
+    /// A sort node: Sort or Incremental Sort.
+    #[must_use]
+    pub fn is_sort(&self) -> bool {
+        self.node_type.ends_with("Sort")
+    }
+}

@@ -1,0 +1,255 @@
+//! The report of `lma check`: one result per check, the session's settings, coverage and the
+//! baseline comparison. Its JSON shape is pinned by a test.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use super::catalog::Check;
+use super::coverage::Coverage;
+use super::expectation::Evidence;
+use super::plan::IndexUse;
+use super::runner::{percentile, Measurement, Setting};
+use crate::output::{Block, Report, Table, Tone};
+
+/// The whole `lma check` report.
+#[derive(Debug, Serialize)]
+pub struct CheckReport {
+    /// `user@host:port/dbname`.
+    pub database: String,
+    /// `owner` (explicit tenant filters) or `app_role` (SET ROLE lma_app, under RLS).
+    pub mode: &'static str,
+    pub settings: Vec<Setting>,
+    pub warmup: u32,
+    pub iterations: u32,
+    /// Whether p95 budgets were judged (`--no-latency` turns them off).
+    pub latency_judged: bool,
+    /// Tables without statistics when the run started: plans on them prove nothing.
+    pub unanalyzed_tables: Vec<String>,
+    pub checks: Vec<CheckResult>,
+    /// `None` when `--only` ran a subset: coverage is only meaningful for the whole catalog.
+    pub coverage: Option<Coverage>,
+    /// The baseline file compared against, if any.
+    pub baseline: Option<String>,
+    pub passed: usize,
+    pub failed: usize,
+}
+
+/// One check's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub name: String,
+    pub description: String,
+    pub passed: bool,
+    /// Why it failed: one line per failed expectation or baseline regression.
+    pub reasons: Vec<String>,
+    /// Expectations not judged (latency budgets under `--no-latency`).
+    pub skipped: Vec<String>,
+    pub samples: usize,
+    pub runs: usize,
+    pub p50_ms: f64,
+    pub p95_ms: f64,
+    pub max_ms: f64,
+    /// The most shared buffers (hit + read) one execution used, over the samples.
+    pub buffers: u64,
+    /// The most rows one execution returned.
+    pub rows: f64,
+    pub heap_fetches: f64,
+    pub temp_blocks: u64,
+    /// The worst row-estimate factor over the samples' plans.
+    pub misestimate: f64,
+    pub indexes: Vec<IndexUse>,
+    /// The plan shape of the first sample (the largest tenant, by the params query's order).
+    pub plan: String,
+    /// How many different plan shapes the samples got.
+    pub distinct_plans: usize,
+    #[serde(skip)]
+    pub shape: Vec<super::plan::ShapeNode>,
+}
+
+impl CheckResult {
+    /// Judges a check's expectations on its measured runs.
+    #[must_use]
+    pub fn judge(
+        check: &Check,
+        measurement: &Measurement,
+        table_rows: &HashMap<String, f64>,
+        latency: bool,
+    ) -> Self {
+        let plans = &measurement.plans;
+        let times = &measurement.times_ms;
+        let p95_ms = percentile(times, 0.95);
+        let evidence = Evidence {
+            plans,
+            p95_ms: latency.then_some(p95_ms),
+            table_rows,
+        };
+        let (judged, skipped): (Vec<_>, Vec<_>) = check
+            .expectations
+            .iter()
+            .partition(|e| latency || !e.is_latency());
+        let reasons: Vec<String> = judged.iter().filter_map(|e| e.judge(&evidence)).collect();
+        let fingerprints: BTreeSet<String> = plans.iter().map(|e| e.plan.fingerprint()).collect();
+        let mut indexes: Vec<IndexUse> = plans.iter().flat_map(|e| e.plan.indexes()).collect();
+        indexes.sort();
+        indexes.dedup();
+        let first = plans.first().map(|e| &e.plan);
+        Self {
+            name: check.name.clone(),
+            description: check.description.clone(),
+            passed: reasons.is_empty(),
+            reasons,
+            skipped: skipped.iter().map(ToString::to_string).collect(),
+            samples: measurement.samples.len(),
+            runs: times.len(),
+            p50_ms: round(percentile(times, 0.5)),
+            p95_ms: round(p95_ms),
+            max_ms: round(times.iter().copied().fold(0.0, f64::max)),
+            buffers: plans.iter().map(|e| e.plan.buffers()).max().unwrap_or(0),
+            rows: plans
+                .iter()
+                .map(|e| e.plan.total_rows())
+                .fold(0.0, f64::max),
+            heap_fetches: plans
+                .iter()
+                .map(|e| e.plan.heap_fetches())
+                .fold(0.0, f64::max),
+            temp_blocks: plans
+                .iter()
+                .map(|e| e.plan.temp_blocks())
+                .max()
+                .unwrap_or(0),
+            misestimate: round(
+                plans
+                    .iter()
+                    .map(|e| e.plan.worst_misestimate())
+                    .fold(1.0, f64::max),
+            ),
+            indexes,
+            plan: first
+                .map(super::plan::Node::fingerprint)
+                .unwrap_or_default(),
+            distinct_plans: fingerprints.len(),
+            shape: first.map(super::plan::Node::shape).unwrap_or_default(),
+        }
+    }
+
+    /// Adds a failure found outside the expectations (a baseline regression).
+    pub fn fail(&mut self, reason: String) {
+        self.passed = false;
+        self.reasons.push(reason);
+    }
+}
+
+fn round(ms: f64) -> f64 {
+    (ms * 1000.0).round() / 1000.0
+}
+
+impl CheckReport {
+    /// Whether the report holds findings: a failing check, or uncovered indexes when required.
+    #[must_use]
+    pub fn has_findings(&self) -> bool {
+        self.failed > 0
+            || self
+                .coverage
+                .as_ref()
+                .is_some_and(|c| c.required && !c.uncovered.is_empty())
+    }
+
+    fn results_table(&self) -> Table {
+        let mut table = Table::new(&[
+            "Check", "Result", "p50 ms", "p95 ms", "max ms", "Buffers", "Rows", "Indexes",
+        ])
+        .right_aligned(&[2, 3, 4, 5, 6]);
+        for check in &self.checks {
+            let (result, tone) = if check.passed {
+                ("pass", Tone::Good)
+            } else {
+                ("FAIL", Tone::Bad)
+            };
+            let indexes: Vec<&str> = check.indexes.iter().map(|i| i.index.as_str()).collect();
+            table.toned_row(vec![
+                (check.name.clone(), Tone::Plain),
+                (result.to_owned(), tone),
+                (format!("{:.2}", check.p50_ms), Tone::Plain),
+                (format!("{:.2}", check.p95_ms), Tone::Plain),
+                (format!("{:.2}", check.max_ms), Tone::Plain),
+                (check.buffers.to_string(), Tone::Plain),
+                (format!("{:.0}", check.rows), Tone::Plain),
+                (indexes.join(", "), Tone::Plain),
+            ]);
+        }
+        table
+    }
+
+    fn coverage_blocks(&self) -> Vec<Block> {
+        let Some(coverage) = &self.coverage else {
+            return vec![Block::Line(
+                "Coverage: not computed for a subset of the checks (--only).".into(),
+            )];
+        };
+        if coverage.uncovered.is_empty() {
+            return vec![Block::Line(format!(
+                "Coverage: all {} query indexes are used by a check.",
+                coverage.indexes
+            ))];
+        }
+        let mut table = Table::new(&["Index", "Table"]);
+        for index in &coverage.uncovered {
+            table.row([index.index.clone(), index.table.clone()]);
+        }
+        let verdict = if coverage.required {
+            "finding"
+        } else {
+            "listed"
+        };
+        vec![
+            Block::Heading(format!(
+                "Indexes no check used ({} of {}, {verdict}):",
+                coverage.uncovered.len(),
+                coverage.indexes
+            )),
+            Block::Table(table),
+        ]
+    }
+}
+
+impl Report for CheckReport {
+    fn human(&self) -> Vec<Block> {
+        let settings: Vec<String> = self
+            .settings
+            .iter()
+            .map(|s| format!("{}={}", s.name, s.value))
+            .collect();
+        let mut blocks = vec![
+            Block::Line(format!(
+                "{} as {}; {} warm-up + {} measured runs per check; {}",
+                self.database,
+                self.mode,
+                self.warmup,
+                self.iterations,
+                settings.join(" ")
+            )),
+            Block::Table(self.results_table()),
+        ];
+        for check in self.checks.iter().filter(|c| !c.passed) {
+            for reason in &check.reasons {
+                blocks.push(Block::Line(format!("FAIL {}: {reason}", check.name)));
+            }
+        }
+        if !self.latency_judged {
+            blocks.push(Block::Line("Latency budgets (p95_ms) not judged.".into()));
+        }
+        blocks.extend(self.coverage_blocks());
+        blocks.push(Block::Line(format!(
+            "{} passed, {} failed{}",
+            self.passed,
+            self.failed,
+            self.baseline
+                .as_ref()
+                .map(|b| format!(" (baseline {b})"))
+                .unwrap_or_default()
+        )));
+        blocks
+    }
+}
