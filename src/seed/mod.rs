@@ -20,6 +20,7 @@ pub mod activity;
 pub mod campaigns;
 pub mod copy;
 pub mod fakes;
+pub mod fields;
 pub mod json;
 pub mod leads;
 pub mod load;
