@@ -7,6 +7,7 @@
 //! any point rolls the indexes back with the rows: the schema is never left changed.
 
 use std::pin::pin;
+use std::time::Instant;
 
 use anyhow::Context as _;
 use bytes::{BufMut as _, BytesMut};
@@ -42,7 +43,17 @@ pub trait CopyRow: Send + Sync {
     fn values(&self) -> Vec<&(dyn ToSql + Sync)>;
 }
 
-/// Loads `rows` into `table` in one transaction; returns the number of rows.
+/// What one table's load did and where its time went.
+#[derive(Debug, Clone, Copy)]
+pub struct Copied {
+    pub rows: u64,
+    /// Generating and COPYing the rows.
+    pub copy_seconds: f64,
+    /// Rebuilding the plain indexes and committing.
+    pub index_seconds: f64,
+}
+
+/// Loads `rows` into `table` in one transaction.
 ///
 /// `freeze`: truncate the (empty) table first and COPY FREEZE, so the rows arrive frozen and
 /// all-visible and the closing VACUUM has nothing to do. Only for tables no foreign key
@@ -52,8 +63,9 @@ pub async fn load<R: CopyRow>(
     table: Table,
     rows: impl Iterator<Item = R> + Send,
     bar: &ProgressBar,
-) -> anyhow::Result<u64> {
+) -> anyhow::Result<Copied> {
     let sql = table.sql();
+    let started = Instant::now();
     let name = table.name();
     let tx = client.transaction().await?;
     let freeze = table.is_leaf();
@@ -89,6 +101,7 @@ pub async fn load<R: CopyRow>(
     writer.as_mut().finish().await?;
     bar.set_position(count);
     bar.set_message("indexing");
+    let copy_seconds = started.elapsed().as_secs_f64();
     for index in &indexes {
         tx.batch_execute(index.try_get::<_, &str>(1)?).await?;
         if let Some(comment) = index.try_get::<_, Option<&str>>(2)? {
@@ -96,7 +109,11 @@ pub async fn load<R: CopyRow>(
         }
     }
     tx.commit().await?;
-    Ok(count)
+    Ok(Copied {
+        rows: count,
+        copy_seconds,
+        index_seconds: started.elapsed().as_secs_f64() - copy_seconds,
+    })
 }
 
 /// A timestamp(tz): microseconds since 2000-01-01T00:00:00Z, as PostgreSQL stores it.

@@ -6,9 +6,9 @@ use rand::RngExt as _;
 
 use super::copy::{CopyRow, Day, Jsonb, Label, Ts};
 use super::fakes;
+use super::fields::{tenant_fields, Field};
 use super::json::{string_array, Object};
 use super::rng::{chance, pick, weighted, SeedRng};
-use super::tenants::{tenant_fields, Field};
 use super::world::{iso_date, World, ANCHOR, DAY};
 
 /// The tag vocabulary, most common first: a lead's tags are drawn with a strong skew towards

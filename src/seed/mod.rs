@@ -20,6 +20,7 @@ pub mod activity;
 pub mod campaigns;
 pub mod copy;
 pub mod fakes;
+pub mod fields;
 pub mod json;
 pub mod leads;
 pub mod load;
@@ -44,7 +45,7 @@ use crate::migrate::source::MigrationSet;
 use crate::migrate::status::{State, StatusReport};
 use crate::progress::Progress;
 use plan::{Plan, Scale};
-use report::{SeedReport, TableReport, Totals};
+use report::{Phases, SeedReport, TableReport, Totals};
 use tables::Table;
 use world::World;
 
@@ -127,11 +128,16 @@ pub async fn seed(
     let mut tables = Vec::new();
     for line in loaded {
         let bytes = table_bytes(&client, line.table).await?;
+        let phases = Phases {
+            copy: line.copied.copy_seconds,
+            index: line.copied.index_seconds,
+            vacuum: line.vacuum_seconds,
+        };
         tables.push(TableReport::new(
             line.table.name(),
-            line.rows,
+            line.copied.rows,
             bytes,
-            line.seconds,
+            phases,
         ));
     }
     let total = Totals::new(&tables, started.elapsed().as_secs_f64());

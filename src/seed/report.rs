@@ -14,11 +14,24 @@ pub struct TableReport {
     pub bytes: u64,
     /// `bytes` for people, in binary units.
     pub size: String,
-    /// COPY, index rebuild and commit.
+    /// COPY, index rebuild, commit and VACUUM (ANALYZE): the sum of the three below.
     pub seconds: f64,
+    /// Generating and COPYing the rows.
+    pub copy_seconds: f64,
+    /// Rebuilding the plain indexes (dropped for the load) and committing.
+    pub index_seconds: f64,
+    pub vacuum_seconds: f64,
     pub rows_per_second: f64,
     /// Megabytes (10^6 bytes) per second.
     pub mb_per_second: f64,
+}
+
+/// Where one table's time went, in seconds.
+#[derive(Debug, Clone, Copy)]
+pub struct Phases {
+    pub copy: f64,
+    pub index: f64,
+    pub vacuum: f64,
 }
 
 /// The whole run.
@@ -53,13 +66,17 @@ pub struct SeedReport {
 impl TableReport {
     /// A table's line from its counts.
     #[must_use]
-    pub fn new(table: &str, rows: u64, bytes: u64, seconds: f64) -> Self {
+    pub fn new(table: &str, rows: u64, bytes: u64, phases: Phases) -> Self {
+        let seconds = phases.copy + phases.index + phases.vacuum;
         Self {
             table: table.to_owned(),
             rows,
             bytes,
             size: human_bytes(bytes),
             seconds: round3(seconds),
+            copy_seconds: round3(phases.copy),
+            index_seconds: round3(phases.index),
+            vacuum_seconds: round3(phases.vacuum),
             rows_per_second: rate(rows as f64, seconds),
             mb_per_second: rate(bytes as f64 / 1e6, seconds),
         }
@@ -86,9 +103,10 @@ impl Totals {
 impl Report for SeedReport {
     fn human(&self) -> Vec<Block> {
         let mut table = Table::new(&[
-            "Table", "Rows", "Size", "Bytes", "Seconds", "Rows/s", "MB/s",
+            "Table", "Rows", "Size", "Bytes", "Seconds", "COPY s", "Index s", "Vacuum s", "Rows/s",
+            "MB/s",
         ])
-        .right_aligned(&[1, 2, 3, 4, 5, 6]);
+        .right_aligned(&[1, 2, 3, 4, 5, 6, 7, 8, 9]);
         for line in &self.tables {
             table.row([
                 line.table.clone(),
@@ -96,6 +114,9 @@ impl Report for SeedReport {
                 line.size.clone(),
                 line.bytes.to_string(),
                 format!("{:.2}", line.seconds),
+                format!("{:.2}", line.copy_seconds),
+                format!("{:.2}", line.index_seconds),
+                format!("{:.2}", line.vacuum_seconds),
                 format!("{:.0}", line.rows_per_second),
                 format!("{:.1}", line.mb_per_second),
             ]);
@@ -107,6 +128,9 @@ impl Report for SeedReport {
             t.size.clone(),
             t.bytes.to_string(),
             format!("{:.2}", t.seconds),
+            String::new(),
+            String::new(),
+            String::new(),
             format!("{:.0}", t.rows_per_second),
             format!("{:.1}", t.mb_per_second),
         ]);
@@ -167,9 +191,15 @@ mod tests {
 
     #[test]
     fn rates_survive_a_zero_duration() {
-        let line = TableReport::new("leads", 10, 2_000_000, 0.0);
+        let zero = Phases {
+            copy: 0.0,
+            index: 0.0,
+            vacuum: 0.0,
+        };
+        let line = TableReport::new("leads", 10, 2_000_000, zero);
         assert!(line.rows_per_second.abs() < f64::EPSILON);
-        let line = TableReport::new("leads", 10, 2_000_000, 2.0);
+        let two = Phases { copy: 1.0, ..zero };
+        let line = TableReport::new("leads", 10, 2_000_000, Phases { index: 1.0, ..two });
         assert!((line.mb_per_second - 1.0).abs() < 1e-9);
         assert!((line.rows_per_second - 5.0).abs() < 1e-9);
     }
