@@ -1,9 +1,9 @@
 -- name: lead_activity_timeline
 -- description: A lead's activity timeline, newest first.
 -- params: WITH t AS (SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) SELECT a.organization_id, a.lead_id FROM activity_logs AS a JOIN t USING (organization_id) WHERE a.lead_id IS NOT NULL GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 3
--- expect: uses_index idx_activity_logs_lead_type_date on activity_logs
+-- expect: uses_index idx_activity_logs_lead_created on activity_logs
 -- expect: no_seq_scan activity_logs
--- expect: max_buffers 50
+-- expect: max_buffers 120
 -- expect: p95_ms 5
 -- expect: max_misestimate 100
 -- expect: no_temp_spill

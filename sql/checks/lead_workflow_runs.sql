@@ -3,7 +3,7 @@
 -- params: WITH t AS (SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) SELECT w.organization_id, w.lead_id FROM workflow_executions AS w JOIN t USING (organization_id) WHERE w.lead_id IS NOT NULL GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 3
 -- expect: uses_index ix_workflow_executions_lead_id on workflow_executions
 -- expect: no_seq_scan workflow_executions
--- expect: max_buffers 50
+-- expect: max_buffers 150
 -- expect: p95_ms 5
 -- expect: max_misestimate 100
 -- expect: no_temp_spill

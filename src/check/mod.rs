@@ -14,10 +14,12 @@ pub mod runner;
 
 use std::collections::{BTreeSet, HashMap};
 
+use anyhow::Context as _;
 use tokio_postgres::Client;
 
 use crate::cli::{CatalogArgs, CheckArgs};
 use crate::context::Context;
+use crate::db::Database;
 use crate::exit::ExitStatus;
 use baseline::Baseline;
 use catalog::Check;
@@ -37,7 +39,15 @@ pub struct Session {
 impl Session {
     /// Connects, warns about missing statistics, and pins the settings.
     pub async fn open(context: &Context, args: &CatalogArgs) -> anyhow::Result<Self> {
-        let database = context.database()?;
+        Self::open_on(context, &context.database()?, args).await
+    }
+
+    /// [`Session::open`] on the given database instead of the configured one.
+    pub async fn open_on(
+        context: &Context,
+        database: &Database,
+        args: &CatalogArgs,
+    ) -> anyhow::Result<Self> {
         let client = database.connect().await?;
         let unanalyzed_tables = coverage::unanalyzed_tables(&client).await?;
         if !unanalyzed_tables.is_empty() {
@@ -119,8 +129,69 @@ pub async fn run(context: &Context, args: &CheckArgs) -> anyhow::Result<ExitStat
     } else {
         None
     };
-    let failed = results.iter().filter(|r| !r.passed).count();
+    let report = report_of(&session, runs, latency, results, coverage);
     let report = CheckReport {
+        baseline: args.baseline.as_ref().map(|p| p.display().to_string()),
+        ..report
+    };
+    if let Some(path) = &args.junit {
+        junit::write(&report, path)?;
+    }
+    context.emit(&report)?;
+    Ok(ExitStatus::findings_if(report.has_findings()))
+}
+
+/// The measured runs per check in `lma demo`: each of the (at most three) samples once.
+pub const DEMO_RUNS: Runs = Runs {
+    warmup: 1,
+    iterations: 3,
+};
+
+/// `lma check` as `lma demo` runs it on its seeded database: the embedded catalog, few runs,
+/// latency budgets not judged (a shared machine makes p95 noise), coverage required. Before it
+/// returns, the session's index scans are flushed to the statistics, so that `lma indexes` right
+/// after sees the indexes the checks used.
+pub async fn demo(context: &Context, database: &Database) -> anyhow::Result<CheckReport> {
+    let args = CatalogArgs {
+        checks: None,
+        as_app_role: false,
+        settings: Vec::new(),
+    };
+    let checks = catalog::embedded()?;
+    let session = Session::open_on(context, database, &args).await?;
+    let results = run_checks(context, &session, &checks, DEMO_RUNS, false).await?;
+    let used = used_indexes(&results);
+    let coverage = Some(coverage::coverage(&session.client, &used, true).await?);
+    flush_statistics(&session.client).await?;
+    Ok(report_of(&session, DEMO_RUNS, false, results, coverage))
+}
+
+/// Makes this backend's pending statistics visible to other sessions now (PostgreSQL 15+; older
+/// servers flush them within a second or two on their own).
+async fn flush_statistics(client: &Client) -> anyhow::Result<()> {
+    let version: i32 = client
+        .query_one("SELECT current_setting('server_version_num')::int", &[])
+        .await
+        .context("cannot read the server version")?
+        .try_get(0)?;
+    if version >= 150_000 {
+        client
+            .batch_execute("SELECT pg_stat_force_next_flush()")
+            .await
+            .context("cannot flush the index statistics")?;
+    }
+    Ok(())
+}
+
+fn report_of(
+    session: &Session,
+    runs: Runs,
+    latency: bool,
+    results: Vec<CheckResult>,
+    coverage: Option<coverage::Coverage>,
+) -> CheckReport {
+    let failed = results.iter().filter(|r| !r.passed).count();
+    CheckReport {
         database: session.database.clone(),
         mode: session.mode(),
         settings: session.settings.clone(),
@@ -132,13 +203,8 @@ pub async fn run(context: &Context, args: &CheckArgs) -> anyhow::Result<ExitStat
         failed,
         checks: results,
         coverage,
-        baseline: args.baseline.as_ref().map(|p| p.display().to_string()),
-    };
-    if let Some(path) = &args.junit {
-        junit::write(&report, path)?;
+        baseline: None,
     }
-    context.emit(&report)?;
-    Ok(ExitStatus::findings_if(report.has_findings()))
 }
 
 async fn run_checks(

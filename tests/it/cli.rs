@@ -143,7 +143,7 @@ async fn the_report_goes_to_stdout_and_progress_to_stderr() {
 }
 
 #[test]
-fn demo_migrates_and_seeds_a_throwaway_cluster_and_removes_it() {
+fn demo_migrates_seeds_checks_a_throwaway_cluster_and_removes_it() {
     let output = lma_binary()
         .args(["demo", "--format", "json"])
         .output()
@@ -168,6 +168,28 @@ fn demo_migrates_and_seeds_a_throwaway_cluster_and_removes_it() {
     let tables = seed["tables"].as_array().unwrap();
     assert_eq!(tables.len(), 14);
     assert!(tables.iter().all(|t| t["rows"].as_u64() > Some(0)));
+    let check = &report["check"];
+    assert_eq!(check["failed"], 0, "{:#?}", check["checks"]);
+    assert_eq!(check["latency_judged"], false);
+    let checks = check["checks"].as_array().unwrap();
+    assert_eq!(check["passed"].as_u64(), Some(checks.len() as u64));
+    assert!(checks.iter().all(|c| c["passed"] == true));
+    assert_eq!(check["coverage"]["required"], true);
+    assert_eq!(check["coverage"]["uncovered"], serde_json::json!([]));
+    // lma indexes runs after the checks and sees their scans: no index a check used is unused.
+    let scans: std::collections::HashMap<&str, u64> = report["indexes"]["indexes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| (i["name"].as_str().unwrap(), i["idx_scan"].as_u64().unwrap()))
+        .collect();
+    for used in checks.iter().flat_map(|c| c["indexes"].as_array().unwrap()) {
+        let name = used["index"].as_str().unwrap();
+        assert!(
+            scans[name] > 0,
+            "{name} was used by a check but has no scans"
+        );
+    }
     let port = report["server"]["port"].as_u64().unwrap();
     assert!(
         std::net::TcpStream::connect(("127.0.0.1", u16::try_from(port).unwrap())).is_err(),

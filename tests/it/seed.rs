@@ -275,7 +275,7 @@ async fn a_database_not_migrated_to_the_latest_version_is_refused() {
     let baseline = TestDb::migrated_to(Some(10)).await;
     let line = refused(baseline.lma().args(["seed", "--scale", "tiny"]));
     assert!(
-        line.contains("not migrated to the latest version (at V10, latest V18)"),
+        line.contains("not migrated to the latest version (at V10, latest V20)"),
         "{line}"
     );
     let empty = TestDb::new().await;
