@@ -17,9 +17,15 @@ use super::{activity, campaigns, copy, leads, tenants};
 use crate::db::Database;
 use crate::progress::Progress;
 
-/// Every load session: commits need not wait for the WAL flush (a crash mid-seed means
-/// seeding again anyway), and index rebuilds get memory enough to sort in one pass.
-const SESSION: &str = "SET synchronous_commit = off; SET maintenance_work_mem = '512MB'";
+/// Every load and VACUUM session: index rebuilds get memory enough to sort in one pass, and
+/// commits wait for the WAL flush even where the server says otherwise. VACUUM marks a page
+/// all-visible only when its rows' commit hint bits are set, and PostgreSQL sets no hint bit
+/// while the commit LSN of the row's clog group (32 neighbouring xids, asynchronous commits
+/// only) is unflushed. With `synchronous_commit = off`, the VACUUM (ANALYZE) transactions of the
+/// other tables, committed right after `leads`, kept its rows unhinted while its VACUUM ran and
+/// left most of `leads` without all-visible pages: index-only scans, and the plans `lma check`
+/// expects, went out of reach. It costs one flush per transaction.
+const SESSION: &str = "SET synchronous_commit = on; SET maintenance_work_mem = '512MB'";
 
 /// Superusers only: skip the foreign-key triggers during COPY. The generators only produce
 /// rows whose references exist, and the tests check every FK afterwards.
@@ -88,7 +94,36 @@ pub async fn all(
         return Err(err);
     }
     loaded.sort_by_key(|l| Table::ALL.iter().position(|t| *t == l.table));
+    vacuum(database, &mut loaded).await?;
     Ok(loaded)
+}
+
+/// `VACUUM (ANALYZE)` every table, each on its own connection, once every load has committed.
+///
+/// Not earlier: a load transaction still open (another table's) cannot see the rows just
+/// committed, so VACUUM may not mark their pages all-visible; index-only scans would then
+/// fetch the heap and the planner would cost them accordingly, and `lma check` right after a
+/// seed would measure plans no production database settles into.
+async fn vacuum(database: &Database, loaded: &mut [Loaded]) -> anyhow::Result<()> {
+    let mut set = JoinSet::new();
+    for (index, table) in loaded.iter().map(|l| l.table).enumerate() {
+        let database = database.clone();
+        set.spawn(async move {
+            let client = database.connect().await?;
+            client.batch_execute(SESSION).await?;
+            let started = Instant::now();
+            client
+                .batch_execute(table.sql().vacuum)
+                .await
+                .with_context(|| format!("cannot VACUUM (ANALYZE) {}", table.name()))?;
+            anyhow::Ok((index, started.elapsed().as_secs_f64()))
+        });
+    }
+    while let Some(joined) = set.join_next().await {
+        let (index, seconds) = joined.context("a VACUUM task panicked")??;
+        loaded[index].vacuum_seconds = seconds;
+    }
+    Ok(())
 }
 
 struct Job {
@@ -122,18 +157,11 @@ impl Job {
             .with_context(|| format!("cannot load {name}"))?;
         // Children may start now; the receivers may all be gone, which is fine.
         let _ = done.send(true);
-        bar.set_message("vacuum");
-        let started = Instant::now();
-        client
-            .batch_execute(self.table.sql().vacuum)
-            .await
-            .with_context(|| format!("cannot VACUUM (ANALYZE) {name}"))?;
-        let vacuum_seconds = started.elapsed().as_secs_f64();
-        bar.finish_with_message("done");
+        bar.finish_with_message("loaded");
         Ok(Loaded {
             table: self.table,
             copied,
-            vacuum_seconds,
+            vacuum_seconds: 0.0,
         })
     }
 }
