@@ -53,18 +53,11 @@ impl CopyRow for Campaign {
 
 /// Each tenant's campaigns.
 pub fn campaigns(world: &World) -> impl Iterator<Item = Campaign> + Send + '_ {
-    let mut rng = world.rng("campaigns");
-    world
-        .tenants
-        .iter()
-        .enumerate()
-        .flat_map(move |(index, tenant)| {
-            let range = tenant.campaigns;
-            let rows: Vec<Campaign> = (0..range.count)
-                .map(|offset| campaign(&mut rng, index, range.id(offset), tenant.users))
-                .collect();
-            rows
-        })
+    world.per_tenant(
+        "campaigns",
+        |t| t.campaigns,
+        |rng, index, tenant, _, id| campaign(rng, index, id, tenant.users),
+    )
 }
 
 fn campaign(rng: &mut SeedRng, tenant: usize, id: i32, users: Range) -> Campaign {
@@ -290,18 +283,11 @@ impl CopyRow for Workflow {
 
 /// Each tenant's workflows; the n8n id carries the row id, so it is globally unique.
 pub fn workflows(world: &World) -> impl Iterator<Item = Workflow> + Send + '_ {
-    let mut rng = world.rng("workflows");
-    world
-        .tenants
-        .iter()
-        .enumerate()
-        .flat_map(move |(index, tenant)| {
-            let range = tenant.workflows;
-            let rows: Vec<Workflow> = (0..range.count)
-                .map(|offset| workflow(&mut rng, index, range.id(offset), offset, tenant.users))
-                .collect();
-            rows
-        })
+    world.per_tenant(
+        "workflows",
+        |t| t.workflows,
+        |rng, index, tenant, offset, id| workflow(rng, index, id, offset, tenant.users),
+    )
 }
 
 fn workflow(rng: &mut SeedRng, tenant: usize, id: i32, offset: u32, users: Range) -> Workflow {

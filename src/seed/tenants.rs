@@ -161,19 +161,11 @@ impl CopyRow for User {
 /// The users of every tenant, tenant by tenant: the first an admin, then managers, sales reps
 /// and a few viewers. E-mails and usernames carry the id, so they are globally unique.
 pub fn users(world: &World) -> impl Iterator<Item = User> + Send + '_ {
-    let mut rng = world.rng("users");
-    world
-        .tenants
-        .iter()
-        .enumerate()
-        .flat_map(move |(index, tenant)| {
-            let domain = &world.org_names[index].1;
-            let range = tenant.users;
-            let rows: Vec<User> = (0..range.count)
-                .map(|offset| user(&mut rng, index, domain, range.id(offset), offset))
-                .collect();
-            rows
-        })
+    world.per_tenant(
+        "users",
+        |t| t.users,
+        |rng, index, _, offset, id| user(rng, index, &world.org_names[index].1, id, offset),
+    )
 }
 
 fn user(rng: &mut SeedRng, tenant: usize, domain: &str, id: i32, offset: u32) -> User {
@@ -426,18 +418,11 @@ impl CopyRow for ScoringRule {
 
 /// Each tenant's scoring rules; names are unique per tenant through their number.
 pub fn lead_scoring_rules(world: &World) -> impl Iterator<Item = ScoringRule> + Send + '_ {
-    let mut rng = world.rng("lead_scoring_rules");
-    world
-        .tenants
-        .iter()
-        .enumerate()
-        .flat_map(move |(index, tenant)| {
-            let range = tenant.scoring_rules;
-            let rows: Vec<ScoringRule> = (0..range.count)
-                .map(|offset| scoring_rule(&mut rng, index, range.id(offset), offset))
-                .collect();
-            rows
-        })
+    world.per_tenant(
+        "lead_scoring_rules",
+        |t| t.scoring_rules,
+        |rng, index, _, offset, id| scoring_rule(rng, index, id, offset),
+    )
 }
 
 fn scoring_rule(rng: &mut SeedRng, tenant: usize, id: i32, offset: u32) -> ScoringRule {

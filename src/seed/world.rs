@@ -151,6 +151,29 @@ impl World {
         rng::stream(self.seed, name)
     }
 
+    /// A table's rows, tenant by tenant, all drawn from the table's own random stream in one
+    /// fixed order: `make(rng, tenant index, tenant, offset, id)` for each offset of the
+    /// tenant's id range (`range` picks it).
+    pub fn per_tenant<'w, R: Send + 'w>(
+        &'w self,
+        table: &str,
+        range: impl Fn(&TenantIds) -> Range + Send + 'w,
+        mut make: impl FnMut(&mut SeedRng, usize, &TenantIds, u32, i32) -> R + Send + 'w,
+    ) -> impl Iterator<Item = R> + Send + 'w {
+        let mut rng = self.rng(table);
+        self.tenants
+            .iter()
+            .enumerate()
+            .flat_map(move |(index, tenant)| {
+                let range = range(tenant);
+                // Collected per tenant: the closure cannot lend `rng` to a lazy inner iterator.
+                let rows: Vec<R> = (0..range.count)
+                    .map(|offset| make(&mut rng, index, tenant, offset, range.id(offset)))
+                    .collect();
+                rows
+            })
+    }
+
     /// The tenant of a lead id.
     #[must_use]
     pub fn tenant_of(&self, lead: u32) -> &TenantIds {
