@@ -11,9 +11,8 @@ use std::sync::mpsc::{self, Receiver};
 
 use lma::migrate::source::MigrationSet;
 use serde_json::Value;
-use tokio_postgres::Client;
 
-use crate::support::{exists, fixture, history, json, lma_binary, TestDb};
+use crate::support::{exists, fixture, history, json, lma_binary, wait_until, TestDb};
 
 /// An `lma` process running in the background, its stderr readable line by line.
 struct Running {
@@ -64,22 +63,6 @@ impl Running {
             .into_bytes();
         output
     }
-}
-
-/// Polls a boolean query until it is true. The bound only turns a hang into a failure.
-async fn wait_until(client: &Client, sql: &str) {
-    for _ in 0..1200 {
-        if client.query_one(sql, &[]).await.unwrap().get::<_, bool>(0) {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    let sessions = client
-        .query("SELECT format('%s %s %s %s %s', pid, application_name, state, wait_event, left(query, 80)) FROM pg_stat_activity WHERE datname = current_database()", &[])
-        .await
-        .unwrap();
-    let sessions: Vec<String> = sessions.iter().map(|row| row.get(0)).collect();
-    panic!("never became true: {sql}\nsessions: {sessions:#?}");
 }
 
 fn stderr(output: &Output) -> String {

@@ -6,10 +6,9 @@ use lma::progress::Progress;
 use lma::seed::plan::{Plan, Scale, LARGEST_TENANT_SHARE};
 use lma::seed::tables::Table;
 use lma::seed::{self, Options};
-use serde_json::Value;
 use tokio_postgres::Client;
 
-use crate::support::TestDb;
+use crate::support::{json, TestDb};
 
 /// Seeds through the library, quietly.
 async fn seed_db(db: &TestDb, leads: u32, seed: u64) {
@@ -72,16 +71,6 @@ fn assert_counts_follow(plan: &Plan, counts: &[(Table, u64)]) {
     }
 }
 
-fn json(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
-        panic!(
-            "stdout is not JSON ({err}): {}\nstderr: {}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
-}
-
 /// Runs lma and expects exit 2 with one `error:` line; returns it.
 fn refused(command: &mut assert_cmd::Command) -> String {
     let output = command.output().unwrap();
@@ -107,6 +96,36 @@ async fn the_same_seed_gives_identical_tables_and_another_seed_does_not() {
     let other = content_hashes(&other.client().await).await;
     for ((table, a), (_, b)) in first.iter().zip(&other) {
         assert_ne!(a, b, "{table} is the same under another seed");
+    }
+}
+
+/// A seeded database is ready to be measured: every table analyzed and every page all-visible,
+/// so index-only scans (and the plans `lma check` expects) are what production would get. A
+/// VACUUM that runs while the rows' commits are unflushed or still concurrent marks nothing.
+#[tokio::test]
+async fn seeding_leaves_every_table_analyzed_and_all_visible() {
+    let db = TestDb::migrated().await;
+    seed_db(&db, 20_000, seed::DEFAULT_SEED).await;
+    let rows = db
+        .client()
+        .await
+        .query(
+            "SELECT c.relname::text, c.relpages, c.relallvisible, s.last_analyze IS NOT NULL
+             FROM pg_class c JOIN pg_stat_user_tables s ON s.relid = c.oid
+             WHERE c.relname <> 'refinery_schema_history' ORDER BY 1",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), Table::ALL.len());
+    for row in rows {
+        let (table, pages, visible, analyzed): (String, i32, i32, bool) =
+            (row.get(0), row.get(1), row.get(2), row.get(3));
+        assert!(analyzed, "{table} was not analyzed");
+        assert_eq!(
+            visible, pages,
+            "{table}: {visible} of {pages} pages all-visible"
+        );
     }
 }
 

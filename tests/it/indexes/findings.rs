@@ -1,9 +1,7 @@
 //! Unused, missing-FK, invalid, bloat and seq-scan findings, and what `--fail-on` makes of them.
 
-use std::time::Duration;
-
 use super::{database_with, finding, findings, index, report, run, RELIABLE};
-use crate::support::TestDb;
+use crate::support::{wait_until, TestDb};
 
 #[tokio::test]
 async fn a_unique_index_with_zero_scans_is_not_unused() {
@@ -203,20 +201,10 @@ async fn heavy_sequential_scans_on_a_large_table_are_reported() {
 /// Waits until the statistics show this many sequential scans of `events`: a backend sends
 /// its counters when its connection closes, a moment after the client lets go.
 async fn wait_for_seq_scans(db: &TestDb, scans: i64) {
-    let client = db.client().await;
-    loop {
-        let row = client
-            .query_one(
-                "SELECT coalesce(seq_scan, 0) FROM pg_stat_user_tables WHERE relname = 'events'",
-                &[],
-            )
-            .await
-            .unwrap();
-        if row.get::<_, i64>(0) >= scans {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let sql = format!(
+        "SELECT coalesce(seq_scan, 0) >= {scans} FROM pg_stat_user_tables WHERE relname = 'events'"
+    );
+    wait_until(&db.client().await, &sql).await;
 }
 
 #[tokio::test]

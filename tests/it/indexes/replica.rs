@@ -3,13 +3,11 @@
 //! This test starts its own primary and replica with lma's sandbox, so it never depends on the
 //! shared server (which may be a remote LMA_TEST_DATABASE_URL with nothing to replicate).
 
-use std::time::Duration;
-
 use lma::sandbox::Sandbox;
 use tokio_postgres::Client;
 
 use super::{findings, fixture_sql, index, report, run, RELIABLE};
-use crate::support::{connect, lma_binary};
+use crate::support::{connect, lma_binary, wait_until};
 
 #[tokio::test]
 async fn scans_on_a_replica_keep_an_index_from_being_unused() {
@@ -85,22 +83,8 @@ async fn wait_for_replay(primary: &Client, replica: &Sandbox) {
         .unwrap()
         .get(0);
     let standby = connect(&replica.url("postgres")).await;
-    // The bound only turns a hang into a failure.
-    for _ in 0..1200 {
-        let replayed: bool = standby
-            .query_one(
-                "SELECT coalesce(pg_last_wal_replay_lsn() >= $1::text::pg_lsn, false)",
-                &[&lsn],
-            )
-            .await
-            .unwrap()
-            .get(0);
-        if replayed {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the replica never replayed up to {lsn}");
+    let replayed = format!("SELECT coalesce(pg_last_wal_replay_lsn() >= '{lsn}'::pg_lsn, false)");
+    wait_until(&standby, &replayed).await;
 }
 
 /// Scans `events_kind` on the replica `times` times, then polls until its statistics show it
@@ -123,19 +107,8 @@ async fn scan_on_replica(url: &str, times: i64) {
             assert!(!rows.is_empty(), "the replica has the rows");
         }
     }
-    let watcher = connect(url).await;
-    loop {
-        let scans: i64 = watcher
-            .query_one(
-                "SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'events_kind'",
-                &[],
-            )
-            .await
-            .unwrap()
-            .get(0);
-        if scans >= times {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let seen = format!(
+        "SELECT idx_scan >= {times} FROM pg_stat_user_indexes WHERE indexrelname = 'events_kind'"
+    );
+    wait_until(&connect(url).await, &seen).await;
 }

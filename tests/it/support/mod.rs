@@ -209,6 +209,23 @@ pub fn lma_binary() -> assert_cmd::Command {
     command
 }
 
+/// Polls a boolean query until it is true; the bound (about a minute) only turns a hang into a
+/// failure, and the failure lists the database's sessions. No test asserts on time.
+pub async fn wait_until(client: &Client, sql: &str) {
+    for _ in 0..1200 {
+        if client.query_one(sql, &[]).await.unwrap().get::<_, bool>(0) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let sessions = client
+        .query("SELECT format('%s %s %s %s %s', pid, application_name, state, wait_event, left(query, 80)) FROM pg_stat_activity WHERE datname = current_database()", &[])
+        .await
+        .unwrap();
+    let sessions: Vec<String> = sessions.iter().map(|row| row.get(0)).collect();
+    panic!("never became true: {sql}\nsessions: {sessions:#?}");
+}
+
 /// The versions in refinery's history table; none when the table does not exist.
 pub async fn history(client: &Client) -> Vec<i32> {
     if !exists(client, "refinery_schema_history").await {
@@ -233,12 +250,13 @@ pub async fn exists(client: &Client, relation: &str) -> bool {
         .get(0)
 }
 
-/// The report an `lma --format json` run printed.
+/// The report an `lma --format json` run printed; the panic shows stderr too.
 pub fn json(output: &std::process::Output) -> serde_json::Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|err| {
         panic!(
-            "stdout is not JSON ({err}): {}",
-            String::from_utf8_lossy(&output.stdout)
+            "stdout is not JSON ({err}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
         )
     })
 }
