@@ -306,21 +306,14 @@ impl CopyRow for Integration {
 
 /// Each tenant's connections, one per provider.
 pub fn integrations(world: &World) -> impl Iterator<Item = Integration> + Send + '_ {
-    let mut rng = world.rng("integrations");
-    world
-        .tenants
-        .iter()
-        .enumerate()
-        .flat_map(move |(index, tenant)| {
-            let range = tenant.integrations;
-            let rows: Vec<Integration> = (0..range.count)
-                .map(|offset| {
-                    let (provider, name) = PROVIDERS[(index + offset as usize) % PROVIDERS.len()];
-                    integration(&mut rng, index, range.id(offset), provider, name)
-                })
-                .collect();
-            rows
-        })
+    world.per_tenant(
+        "integrations",
+        |t| t.integrations,
+        |rng, index, _, offset, id| {
+            let (provider, name) = PROVIDERS[(index + offset as usize) % PROVIDERS.len()];
+            integration(rng, index, id, provider, name)
+        },
+    )
 }
 
 fn integration(

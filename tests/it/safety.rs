@@ -12,6 +12,8 @@ use std::sync::mpsc::{self, Receiver};
 use lma::migrate::source::MigrationSet;
 use serde_json::Value;
 
+use tokio_postgres::Client;
+
 use crate::support::{exists, fixture, history, json, lma_binary, wait_until, TestDb};
 
 /// An `lma` process running in the background, its stderr readable line by line.
@@ -389,65 +391,62 @@ async fn a_dry_run_does_not_verify_no_transaction_migrations_or_what_follows() {
     assert_eq!(history(&db.client().await).await.last(), Some(&12));
 }
 
-#[tokio::test]
-async fn a_killed_migrate_leaves_a_migration_boundary_and_a_rerun_completes() {
+/// A database with the gate fixture and an `lma migrate` stopped in the middle of V2, waiting
+/// for advisory lock 4242, which the returned connection holds.
+async fn lma_at_the_gate() -> (TestDb, Client, Running) {
     let db = TestDb::new().await;
-    let dir = fixture("migrations_gate");
-    let dir = dir.to_str().unwrap();
     let gate = db.client().await;
     gate.batch_execute("SELECT pg_advisory_lock(4242)")
         .await
         .unwrap();
-    let mut run = Running::start(
-        &db,
-        &["migrate", "--migrations", dir, "--lock-timeout", "10min"],
-    );
+    let dir = fixture("migrations_gate");
+    let args = [
+        "migrate",
+        "--migrations",
+        dir.to_str().unwrap(),
+        "--lock-timeout",
+        "10min",
+        "-q",
+    ];
+    let run = Running::start(&db, &args);
     wait_until(&gate, LMA_WAITS_AT_THE_GATE).await;
+    (db, gate, run)
+}
 
-    run.child.kill().unwrap();
-    run.child.wait().unwrap();
-    // client_connection_check_interval makes the orphaned backend notice and roll back.
-    wait_until(&gate, NO_LMA_SESSION_LEFT).await;
-    assert_eq!(history(&gate).await, [1]);
+/// Checks that the database sits at the V1 boundary, opens the gate, and reruns to the end.
+async fn rerun_after_the_gate(db: &TestDb, gate: &Client) {
+    assert_eq!(history(gate).await, [1]);
     assert!(
-        exists(&gate, "widgets").await && !exists(&gate, "gated").await,
+        exists(gate, "widgets").await && !exists(gate, "gated").await,
         "the schema matches the history"
     );
-
     gate.batch_execute("SELECT pg_advisory_unlock(4242)")
         .await
         .unwrap();
     let rerun = db
         .lma()
-        .args(["migrate", "--migrations", dir])
+        .arg("migrate")
+        .arg("--migrations")
+        .arg(fixture("migrations_gate"))
         .output()
         .unwrap();
     assert_eq!(rerun.status.code(), Some(0), "{}", stderr(&rerun));
-    assert_eq!(history(&gate).await, [1, 2, 3]);
+    assert_eq!(history(gate).await, [1, 2, 3]);
+}
+
+#[tokio::test]
+async fn a_killed_migrate_leaves_a_migration_boundary_and_a_rerun_completes() {
+    let (db, gate, mut run) = lma_at_the_gate().await;
+    run.child.kill().unwrap();
+    run.child.wait().unwrap();
+    // client_connection_check_interval makes the orphaned backend notice and roll back.
+    wait_until(&gate, NO_LMA_SESSION_LEFT).await;
+    rerun_after_the_gate(&db, &gate).await;
 }
 
 #[tokio::test]
 async fn a_terminated_connection_is_a_clear_error_and_a_rerun_completes() {
-    let db = TestDb::new().await;
-    let dir = fixture("migrations_gate");
-    let dir = dir.to_str().unwrap();
-    let gate = db.client().await;
-    gate.batch_execute("SELECT pg_advisory_lock(4242)")
-        .await
-        .unwrap();
-    let run = Running::start(
-        &db,
-        &[
-            "migrate",
-            "--migrations",
-            dir,
-            "--lock-timeout",
-            "10min",
-            "-q",
-        ],
-    );
-    wait_until(&gate, LMA_WAITS_AT_THE_GATE).await;
-
+    let (db, gate, run) = lma_at_the_gate().await;
     let terminate = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
         WHERE datname = current_database() AND application_name = 'lma' AND wait_event_type = 'Lock'";
     gate.batch_execute(terminate).await.unwrap();
@@ -459,16 +458,5 @@ async fn a_terminated_connection_is_a_clear_error_and_a_rerun_completes() {
         message.contains("V2__wait_at_the_gate.sql") && message.contains("SQLSTATE 57P01"),
         "{message}"
     );
-    assert_eq!(history(&gate).await, [1]);
-
-    gate.batch_execute("SELECT pg_advisory_unlock(4242)")
-        .await
-        .unwrap();
-    let rerun = db
-        .lma()
-        .args(["migrate", "--migrations", dir])
-        .output()
-        .unwrap();
-    assert_eq!(rerun.status.code(), Some(0), "{}", stderr(&rerun));
-    assert_eq!(history(&gate).await, [1, 2, 3]);
+    rerun_after_the_gate(&db, &gate).await;
 }
