@@ -105,6 +105,7 @@ pub async fn all(
 /// fetch the heap and the planner would cost them accordingly, and `lma check` right after a
 /// seed would measure plans no production database settles into.
 async fn vacuum(database: &Database, loaded: &mut [Loaded]) -> anyhow::Result<()> {
+    let summaries = summarize(database).await?;
     let mut set = JoinSet::new();
     for (index, table) in loaded.iter().map(|l| l.table).enumerate() {
         let database = database.clone();
@@ -123,7 +124,47 @@ async fn vacuum(database: &Database, loaded: &mut [Loaded]) -> anyhow::Result<()
         let (index, seconds) = joined.context("a VACUUM task panicked")??;
         loaded[index].vacuum_seconds = seconds;
     }
-    Ok(())
+    vacuum_summaries(database, &summaries).await
+}
+
+/// Rebuilds the trigger-maintained summary tables (V21) from the loaded rows and returns their
+/// names. COPY under `session_replication_role = replica` fires no trigger, so the summaries
+/// know nothing of the load until `refresh_summaries()` recounts it. A schema older than V21
+/// has no summaries: nothing is done. Before the VACUUMs, not beside them: a VACUUM skips
+/// (leaves not all-visible) a page it cannot lock because the rebuild's scan has it pinned.
+async fn summarize(database: &Database) -> anyhow::Result<Vec<String>> {
+    let client = database.connect().await?;
+    client.batch_execute(SESSION).await?;
+    let exists: bool = client
+        .query_one(
+            "SELECT to_regprocedure('refresh_summaries()') IS NOT NULL",
+            &[],
+        )
+        .await?
+        .get(0);
+    if !exists {
+        return Ok(Vec::new());
+    }
+    let tables = client
+        .query("SELECT t::text FROM refresh_summaries() AS t", &[])
+        .await
+        .context("cannot rebuild the summary tables (refresh_summaries())")?;
+    Ok(tables.iter().map(|row| row.get(0)).collect())
+}
+
+/// `VACUUM (ANALYZE)` the summaries once no other seeding transaction is open: an ANALYZE
+/// that began before the rebuild committed would keep its rows from being all-visible.
+async fn vacuum_summaries(database: &Database, tables: &[String]) -> anyhow::Result<()> {
+    if tables.is_empty() {
+        return Ok(());
+    }
+    let client = database.connect().await?;
+    client.batch_execute(SESSION).await?;
+    let sql = format!("VACUUM (ANALYZE) {}", tables.join(", "));
+    client
+        .batch_execute(&sql)
+        .await
+        .with_context(|| format!("cannot {sql}"))
 }
 
 struct Job {

@@ -1,4 +1,4 @@
-//! ON DELETE behaviour of every foreign key: the expected behaviour of each of the 27 is written
+//! ON DELETE behaviour of every foreign key: the expected behaviour of each of the 31 is written
 //! down here, compared with pg_constraint, and then exercised, each FK on its own.
 
 use tokio_postgres::Client;
@@ -20,10 +20,30 @@ enum OnDelete {
 }
 
 /// Every FK of the schema: (name, table, referenced table, ON DELETE), as docs/schema.md says.
-const FOREIGN_KEYS: [(&str, &str, &str, OnDelete); 27] = {
+const FOREIGN_KEYS: [(&str, &str, &str, OnDelete); 31] = {
     use OnDelete::{Cascade, NoAction, SetNull};
     [
         ("fk_users_organization", "users", "organizations", NoAction),
+        // V21's summaries go with what they summarize.
+        (
+            "fk_lead_pipeline_stats_organization",
+            "lead_pipeline_stats",
+            "organizations",
+            Cascade,
+        ),
+        (
+            "fk_lead_score_stats_organization",
+            "lead_score_stats",
+            "organizations",
+            Cascade,
+        ),
+        (
+            "fk_organization_daily_stats_organization",
+            "organization_daily_stats",
+            "organizations",
+            Cascade,
+        ),
+        ("fk_user_stats_user", "user_stats", "users", Cascade),
         ("fk_leads_organization", "leads", "organizations", NoAction),
         (
             "fk_leads_assigned_to",

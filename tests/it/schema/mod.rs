@@ -10,6 +10,7 @@ mod enums;
 mod foreign_keys;
 mod indexes;
 mod rls;
+pub mod summaries;
 mod views;
 
 use tokio_postgres::error::DbError;

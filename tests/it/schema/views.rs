@@ -158,6 +158,7 @@ const SPECS: &[ViewSpec] = &[
             "lost_leads", "conversion_rate", "total_workflows", "active_workflows", "workflow_runs_last_30_days",
             "failed_workflow_runs_last_30_days",
         ],
+        // The 30-day windows of leads and runs are calendar days in UTC since V21.
         expected: "WITH closed AS (
                 SELECT o.id,
                     (SELECT count(*) FROM leads AS l WHERE l.organization_id = o.id AND l.status = 'CLOSED_WON') AS won,
@@ -168,15 +169,18 @@ const SPECS: &[ViewSpec] = &[
                 (SELECT count(*) FROM users AS u WHERE u.organization_id = o.id AND u.is_active)::float8,
                 (SELECT count(*) FROM users AS u WHERE u.organization_id = o.id AND u.last_login > now() - interval '30 days')::float8,
                 (SELECT count(*) FROM leads AS l WHERE l.organization_id = o.id)::float8,
-                (SELECT count(*) FROM leads AS l WHERE l.organization_id = o.id AND l.created_at > now() - interval '30 days')::float8,
+                (SELECT count(*) FROM leads AS l WHERE l.organization_id = o.id
+                  AND (l.created_at AT TIME ZONE 'UTC')::date > (now() AT TIME ZONE 'UTC')::date - 30)::float8,
                 k.won::float8, k.lost::float8,
                 CASE WHEN k.won + k.lost > 0 THEN k.won::float8 / (k.won + k.lost) END,
                 (SELECT count(*) FROM workflows AS w WHERE w.organization_id = o.id)::float8,
                 (SELECT count(*) FROM workflows AS w WHERE w.organization_id = o.id AND w.is_active)::float8,
                 (SELECT count(*) FROM workflow_executions AS e JOIN workflows AS w ON w.id = e.workflow_id
-                  WHERE w.organization_id = o.id AND e.started_at > now() - interval '30 days')::float8,
+                  WHERE w.organization_id = o.id
+                    AND (e.started_at AT TIME ZONE 'UTC')::date > (now() AT TIME ZONE 'UTC')::date - 30)::float8,
                 (SELECT count(*) FROM workflow_executions AS e JOIN workflows AS w ON w.id = e.workflow_id
-                  WHERE w.organization_id = o.id AND e.started_at > now() - interval '30 days' AND e.status = 'error')::float8
+                  WHERE w.organization_id = o.id AND e.status = 'error'
+                    AND (e.started_at AT TIME ZONE 'UTC')::date > (now() AT TIME ZONE 'UTC')::date - 30)::float8
             FROM organizations AS o JOIN closed AS k ON k.id = o.id",
     },
 ];
