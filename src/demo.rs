@@ -109,6 +109,8 @@ async fn run_steps(context: &Context, sandbox: &Sandbox) -> anyhow::Result<DemoR
         scale: Some(Scale::Small),
         leads: Scale::Small.leads(),
         seed: seed::DEFAULT_SEED,
+        // Today, as `lma seed` defaults to: the checks' recent time windows need rows.
+        anchor: seed::world::today(),
         truncate: false,
     };
     let seed = seed::seed(&database, &options, &context.progress).await?;

@@ -8,7 +8,7 @@ use super::copy::{CopyRow, Jsonb, Label, Ts};
 use super::fakes;
 use super::json::Object;
 use super::rng::{chance, pick, weighted, SeedRng};
-use super::world::{World, ANCHOR, DAY, FUTURE, START};
+use super::world::{World, DAY, SCHEDULED_DAYS};
 
 /// The share of communications that are scheduled (status 'scheduled', in the future).
 pub const SCHEDULED_PERCENT: u32 = 13;
@@ -53,8 +53,8 @@ impl CopyRow for Communication {
     }
 }
 
-/// Communications, skewed over leads. Scheduled ones lie after [`FUTURE`], so they stay
-/// "upcoming" whatever the real date (see the world's module comment).
+/// Communications, skewed over leads. Scheduled ones lie in the half year after the clock's
+/// `future`, so with today's anchor they are "upcoming" (see the world's module comment).
 pub fn communications(
     world: &World,
     count: u64,
@@ -82,7 +82,8 @@ fn communication(rng: &mut SeedRng, world: &World, id: i64) -> Communication {
         weighted(rng, &[("completed", 87), ("failed", 6), ("cancelled", 4)])
     };
     let created = world.after_created(rng, lead);
-    let scheduled = (status == "scheduled").then(|| FUTURE + rng.random_range(0..180 * DAY));
+    let scheduled = (status == "scheduled")
+        .then(|| world.clock.future + rng.random_range(0..SCHEDULED_DAYS * DAY));
     let completed = (status == "completed").then(|| created + rng.random_range(0..3_600_000_000));
     Communication {
         id,
@@ -191,7 +192,7 @@ fn activity(rng: &mut SeedRng, world: &World, id: i64) -> Activity {
         (
             weighted(rng, &TENANT_ACTIVITIES),
             user,
-            rng.random_range(START..ANCHOR),
+            rng.random_range(world.clock.start..world.clock.anchor),
         )
     };
     Activity {

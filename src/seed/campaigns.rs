@@ -7,7 +7,7 @@ use super::copy::{CopyRow, Day, Jsonb, Label, Ts};
 use super::fakes;
 use super::json::{string_array, Object};
 use super::rng::{self, chance, pick, weighted, SeedRng};
-use super::world::{Range, World, ANCHOR, DAY, START};
+use super::world::{Clock, Range, World, DAY};
 
 /// One row of `campaigns`.
 #[derive(Debug)]
@@ -56,11 +56,11 @@ pub fn campaigns(world: &World) -> impl Iterator<Item = Campaign> + Send + '_ {
     world.per_tenant(
         "campaigns",
         |t| t.campaigns,
-        |rng, index, tenant, _, id| campaign(rng, index, id, tenant.users),
+        |rng, index, tenant, _, id| campaign(rng, world.clock, index, id, tenant.users),
     )
 }
 
-fn campaign(rng: &mut SeedRng, tenant: usize, id: i32, users: Range) -> Campaign {
+fn campaign(rng: &mut SeedRng, clock: Clock, tenant: usize, id: i32, users: Range) -> Campaign {
     let status = weighted(
         rng,
         &[
@@ -71,7 +71,7 @@ fn campaign(rng: &mut SeedRng, tenant: usize, id: i32, users: Range) -> Campaign
             ("cancelled", 5),
         ],
     );
-    let start = rng.random_range(START..ANCHOR);
+    let start = rng.random_range(clock.start..clock.anchor);
     let end = start + rng.random_range(14..120) * DAY;
     let allocated = chance(rng, 90).then(|| rng.random_range(10_000..500_000_000));
     let spent = match (status, allocated) {
@@ -122,7 +122,7 @@ fn campaign(rng: &mut SeedRng, tenant: usize, id: i32, users: Range) -> Campaign
             .jsonb(),
         created_by: chance(rng, 95).then(|| users.id(rng.random_range(0..users.count))),
         created_at: Ts(created),
-        updated_at: Ts(rng.random_range(created..=ANCHOR)),
+        updated_at: Ts(rng.random_range(created..=clock.anchor)),
     }
 }
 
@@ -205,19 +205,20 @@ fn enrolment(
         ],
     );
     let added = world.after_created(rng, lead);
+    let anchor = world.clock.anchor;
     let stage = match status {
         "pending" => 0,
         "contacted" | "bounced" | "unsubscribed" => 1,
         "responded" => 2,
         _ => 3,
     };
-    let contacted = (stage >= 1).then(|| rng.random_range(added..=ANCHOR));
+    let contacted = (stage >= 1).then(|| rng.random_range(added..=anchor));
     let responded = contacted
         .filter(|_| stage >= 2)
-        .map(|c| rng.random_range(c..=ANCHOR));
+        .map(|c| rng.random_range(c..=anchor));
     let converted = responded
         .filter(|_| stage >= 3)
-        .map(|r| rng.random_range(r..=ANCHOR));
+        .map(|r| rng.random_range(r..=anchor));
     let updated = converted.or(responded).or(contacted).unwrap_or(added);
     Enrolment {
         organization_id: tenant as i32 + 1,
@@ -286,11 +287,12 @@ pub fn workflows(world: &World) -> impl Iterator<Item = Workflow> + Send + '_ {
     world.per_tenant(
         "workflows",
         |t| t.workflows,
-        |rng, index, tenant, offset, id| workflow(rng, index, id, offset, tenant.users),
+        |rng, index, _, offset, id| workflow(rng, world, index, id, offset),
     )
 }
 
-fn workflow(rng: &mut SeedRng, tenant: usize, id: i32, offset: u32, users: Range) -> Workflow {
+fn workflow(rng: &mut SeedRng, world: &World, tenant: usize, id: i32, offset: u32) -> Workflow {
+    let (clock, users) = (world.clock, world.tenants[tenant].users);
     let trigger = pick(
         rng,
         &[
@@ -301,7 +303,7 @@ fn workflow(rng: &mut SeedRng, tenant: usize, id: i32, offset: u32, users: Range
             "form_submitted",
         ],
     );
-    let created = rng.random_range(START - 100 * DAY..ANCHOR - 10 * DAY);
+    let created = rng.random_range(clock.start - 100 * DAY..clock.anchor - 10 * DAY);
     Workflow {
         id,
         organization_id: tenant as i32 + 1,
@@ -331,7 +333,7 @@ fn workflow(rng: &mut SeedRng, tenant: usize, id: i32, offset: u32, users: Range
         is_active: chance(rng, 85),
         created_by: chance(rng, 90).then(|| users.id(rng.random_range(0..users.count))),
         created_at: Ts(created),
-        updated_at: Ts(rng.random_range(created..=ANCHOR)),
+        updated_at: Ts(rng.random_range(created..=clock.anchor)),
     }
 }
 

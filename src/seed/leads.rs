@@ -9,7 +9,7 @@ use super::fakes;
 use super::fields::{tenant_fields, Field};
 use super::json::{string_array, Object};
 use super::rng::{chance, pick, weighted, SeedRng};
-use super::world::{iso_date, World, ANCHOR, DAY};
+use super::world::{iso_date, Clock, World, DAY};
 
 /// The tag vocabulary, most common first: a lead's tags are drawn with a strong skew towards
 /// the front, so a few tags are on many leads and most are rare.
@@ -166,7 +166,7 @@ fn lead(rng: &mut SeedRng, world: &World, id: u32) -> Lead {
     };
     let status = weighted(rng, &STATUSES);
     let score = score(rng, status);
-    let (first_contact, last_contact) = contacts(rng, status, created);
+    let (first_contact, last_contact) = contacts(rng, world.clock, status, created);
     let fields = tenant_fields(tenant, world.plan.tenants[tenant].custom_fields);
     let assignee = world.lead_assignee[index];
     Lead {
@@ -196,11 +196,11 @@ fn lead(rng: &mut SeedRng, world: &World, id: u32) -> Lead {
         value: (status != "NEW" || chance(rng, 40)).then(|| deal_value(rng)),
         notes: chance(rng, 15).then(|| fakes::sentence(rng, 6, 20)),
         tags: Jsonb(tags(rng)),
-        custom_fields: custom_fields(rng, fields, created).jsonb(),
+        custom_fields: custom_fields(rng, world.clock, fields, created).jsonb(),
         first_contacted_at: first_contact.map(Ts),
         last_contacted_at: last_contact.map(Ts),
         created_at: Ts(created),
-        updated_at: Ts(rng.random_range(created..=ANCHOR)),
+        updated_at: Ts(rng.random_range(created..=world.clock.anchor)),
         organization_id: tenant as i32 + 1,
         assigned_to_id: (assignee != 0).then_some(assignee as i32),
     }
@@ -229,12 +229,17 @@ fn temperature(rng: &mut SeedRng, score: i32) -> &'static str {
 
 /// First and last contact: none for a new lead; else the first within a month of creation
 /// and the last not before it (ck_leads_contacted_order).
-fn contacts(rng: &mut SeedRng, status: &str, created: i64) -> (Option<i64>, Option<i64>) {
+fn contacts(
+    rng: &mut SeedRng,
+    clock: Clock,
+    status: &str,
+    created: i64,
+) -> (Option<i64>, Option<i64>) {
     if status == "NEW" {
         return (None, None);
     }
-    let first = rng.random_range(created..=(created + 30 * DAY).min(ANCHOR));
-    let last = rng.random_range(first..=ANCHOR);
+    let first = rng.random_range(created..=(created + 30 * DAY).min(clock.anchor));
+    let last = rng.random_range(first..=clock.anchor);
     (Some(first), Some(last))
 }
 
@@ -269,22 +274,30 @@ fn tags(rng: &mut SeedRng) -> String {
     string_array(chosen)
 }
 
-/// Values for the tenant's fields: required ones always, the others on 70% of leads.
+/// Values for the tenant's fields: required ones always, the others on 70% of leads. Dates
+/// and times lie after the lead's creation, so they move with the clock.
 fn custom_fields<'a>(
     rng: &mut SeedRng,
+    clock: Clock,
     fields: impl Iterator<Item = &'a Field>,
     created: i64,
 ) -> Object {
     let mut object = Object::new();
     for field in fields {
         if field.required || chance(rng, 70) {
-            object = field_value(rng, object, field, created);
+            object = field_value(rng, clock, object, field, created);
         }
     }
     object
 }
 
-fn field_value(rng: &mut SeedRng, object: Object, field: &Field, created: i64) -> Object {
+fn field_value(
+    rng: &mut SeedRng,
+    clock: Clock,
+    object: Object,
+    field: &Field,
+    created: i64,
+) -> Object {
     let key = field.key;
     match field.kind {
         "dropdown" | "radio" => object.str(key, pick(rng, field.options)),
@@ -304,7 +317,7 @@ fn field_value(rng: &mut SeedRng, object: Object, field: &Field, created: i64) -
         "boolean" => object.bool(key, chance(rng, 50)),
         "date" => object.str(key, &iso_date(created + rng.random_range(0..400) * DAY)),
         "datetime" => {
-            let at = rng.random_range(created..=ANCHOR);
+            let at = rng.random_range(created..=clock.anchor);
             let seconds = at.rem_euclid(DAY) / 1_000_000;
             let time = format!("T{:02}:{:02}:00Z", seconds / 3600, seconds / 60 % 60);
             object.str(key, &(iso_date(at) + &time))
@@ -362,7 +375,7 @@ pub fn lead_notes(world: &World, count: u64) -> impl Iterator<Item = Note> + Sen
             updated_at: Ts(if chance(&mut rng, 80) {
                 created
             } else {
-                rng.random_range(created..=ANCHOR)
+                rng.random_range(created..=world.clock.anchor)
             }),
         }
     })

@@ -35,6 +35,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{bail, Context as _};
+use time::Date;
 use tokio_postgres::Client;
 
 use crate::cli::SeedArgs;
@@ -47,7 +48,7 @@ use crate::progress::Progress;
 use plan::{Plan, Scale};
 use report::{Phases, SeedReport, TableReport, Totals};
 use tables::Table;
-use world::World;
+use world::{Clock, World};
 
 /// The seed used when `--seed` is not given.
 pub const DEFAULT_SEED: u64 = 42;
@@ -73,6 +74,8 @@ pub struct Options {
     pub scale: Option<Scale>,
     pub leads: u32,
     pub seed: u64,
+    /// The date whose UTC midnight ends the generated history (`--anchor`, default today).
+    pub anchor: Date,
     pub truncate: bool,
 }
 
@@ -82,6 +85,7 @@ impl From<&SeedArgs> for Options {
             scale: args.leads.is_none().then_some(args.scale),
             leads: args.leads.unwrap_or_else(|| args.scale.leads()),
             seed: args.seed,
+            anchor: args.anchor.unwrap_or_else(world::today),
             truncate: args.truncate,
         }
     }
@@ -113,14 +117,16 @@ pub async fn seed(
             "not a superuser: foreign keys are checked row by row during COPY (slower)",
         );
     }
-    let world = Arc::new(World::new(Plan::new(options.leads), options.seed));
+    let clock = Clock::new(options.anchor);
+    let world = Arc::new(World::new(Plan::new(options.leads), options.seed, clock));
     progress.note(
         None,
         &format!(
-            "seeding {} rows ({} leads, seed {})",
+            "seeding {} rows ({} leads, seed {}, history up to {})",
             world.plan.total_rows(),
             options.leads,
-            options.seed
+            options.seed,
+            options.anchor
         ),
     );
     let loaded = load::all(database, Arc::clone(&world), skip_fk_triggers, progress).await?;
@@ -146,6 +152,7 @@ pub async fn seed(
         scale: options.scale,
         leads: options.leads,
         seed: options.seed,
+        anchor: options.anchor.to_string(),
         truncated: options.truncate,
         fk_triggers_skipped: skip_fk_triggers,
         tables,

@@ -54,6 +54,10 @@ pub struct SeedReport {
     pub scale: Option<Scale>,
     pub leads: u32,
     pub seed: u64,
+    /// `--anchor`: the date (YYYY-MM-DD) whose UTC midnight ends the generated history. The
+    /// same seed and anchor give the same data; the same seed on another anchor, the same data
+    /// shifted in time.
+    pub anchor: String,
     /// Whether the tenant tables were truncated first (`--truncate`).
     pub truncated: bool,
     /// Whether COPY ran with session_replication_role = replica (superuser only), which skips
@@ -135,10 +139,11 @@ impl Report for SeedReport {
             format!("{:.1}", t.mb_per_second),
         ]);
         let summary = format!(
-            "{}: seeded {} leads (seed {}) in {:.1} s: {} rows, {}, {:.0} rows/s, {:.1} MB/s",
+            "{}: seeded {} leads (seed {}, anchor {}) in {:.1} s: {} rows, {}, {:.0} rows/s, {:.1} MB/s",
             self.database,
             self.leads,
             self.seed,
+            self.anchor,
             t.seconds,
             t.rows,
             t.size,

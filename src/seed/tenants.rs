@@ -9,7 +9,7 @@ use super::fakes;
 use super::fields::tenant_fields;
 use super::json::{string_array, Object};
 use super::rng::{self, chance, pick, weighted, SeedRng};
-use super::world::{World, ANCHOR, DAY, START};
+use super::world::{Clock, World, DAY};
 
 const PROVIDERS: [(&str, &str); 7] = [
     ("hubspot", "HubSpot CRM"),
@@ -90,7 +90,8 @@ pub fn organizations(world: &World) -> impl Iterator<Item = Organization> + Send
                 300.. => ("small", "starter"),
                 _ => ("startup", "free"),
             };
-            let created = between(&mut rng, START - 720 * DAY, START - 30 * DAY);
+            let start = world.clock.start;
+            let created = between(&mut rng, start - 720 * DAY, start - 30 * DAY);
             let settings = Object::new()
                 .str("timezone", pick(&mut rng, &TIMEZONES))
                 .str("currency", pick(&mut rng, &["USD", "EUR", "GBP"]))
@@ -109,7 +110,7 @@ pub fn organizations(world: &World) -> impl Iterator<Item = Organization> + Send
                 billing_email: format!("billing@{domain}"),
                 is_active: index < 3 || chance(&mut rng, 95),
                 created_at: Ts(created),
-                updated_at: Ts(between(&mut rng, created, ANCHOR)),
+                updated_at: Ts(between(&mut rng, created, world.clock.anchor)),
             }
         })
 }
@@ -164,11 +165,12 @@ pub fn users(world: &World) -> impl Iterator<Item = User> + Send + '_ {
     world.per_tenant(
         "users",
         |t| t.users,
-        |rng, index, _, offset, id| user(rng, index, &world.org_names[index].1, id, offset),
+        |rng, index, _, offset, id| user(rng, world, index, id, offset),
     )
 }
 
-fn user(rng: &mut SeedRng, tenant: usize, domain: &str, id: i32, offset: u32) -> User {
+fn user(rng: &mut SeedRng, world: &World, tenant: usize, id: i32, offset: u32) -> User {
+    let (Clock { start, anchor, .. }, domain) = (world.clock, &world.org_names[tenant].1);
     let (first, last) = fakes::person(rng);
     let local = fakes::local_part(first, last);
     let role = match (offset, offset % 10) {
@@ -177,7 +179,7 @@ fn user(rng: &mut SeedRng, tenant: usize, domain: &str, id: i32, offset: u32) ->
         (_, 9) => "VIEWER",
         _ => "SALES_REP",
     };
-    let created = between(rng, START - 365 * DAY, START + 365 * DAY);
+    let created = between(rng, start - 365 * DAY, start + 365 * DAY);
     let preferences = Object::new()
         .str("theme", pick(rng, &["light", "dark", "system"]))
         .bool("email_notifications", chance(rng, 70))
@@ -197,8 +199,8 @@ fn user(rng: &mut SeedRng, tenant: usize, domain: &str, id: i32, offset: u32) ->
         preferences,
         avatar_url: chance(rng, 40).then(|| format!("https://avatars.example.com/{id}.png")),
         created_at: Ts(created),
-        updated_at: Ts(between(rng, created, ANCHOR)),
-        last_login: chance(rng, 85).then(|| Ts(between(rng, ANCHOR - 60 * DAY, ANCHOR))),
+        updated_at: Ts(between(rng, created, anchor)),
+        last_login: chance(rng, 85).then(|| Ts(between(rng, anchor - 60 * DAY, anchor))),
         organization_id: tenant as i32 + 1,
     }
 }
@@ -249,7 +251,8 @@ pub fn custom_field_definitions(
             let rows: Vec<FieldDefinition> = tenant_fields(index, range.count)
                 .zip(0..)
                 .map(|(field, offset)| {
-                    let created = between(&mut rng, START - 300 * DAY, START);
+                    let Clock { start, anchor, .. } = world.clock;
+                    let created = between(&mut rng, start - 300 * DAY, start);
                     FieldDefinition {
                         id: range.id(offset),
                         organization_id: index as i32 + 1,
@@ -260,7 +263,7 @@ pub fn custom_field_definitions(
                         options: Jsonb(string_array(field.options.iter().copied())),
                         sort_order: offset as i32 * 10,
                         created_at: Ts(created),
-                        updated_at: Ts(between(&mut rng, created, ANCHOR)),
+                        updated_at: Ts(between(&mut rng, created, anchor)),
                     }
                 })
                 .collect();
@@ -310,19 +313,21 @@ pub fn integrations(world: &World) -> impl Iterator<Item = Integration> + Send +
         "integrations",
         |t| t.integrations,
         |rng, index, _, offset, id| {
-            let (provider, name) = PROVIDERS[(index + offset as usize) % PROVIDERS.len()];
-            integration(rng, index, id, provider, name)
+            let provider = PROVIDERS[(index + offset as usize) % PROVIDERS.len()];
+            integration(rng, world.clock, index, id, provider)
         },
     )
 }
 
+/// One integration of `provider` (its key and display name).
 fn integration(
     rng: &mut SeedRng,
+    clock: Clock,
     tenant: usize,
     id: i32,
-    provider: &'static str,
-    name: &'static str,
+    (provider, name): (&'static str, &'static str),
 ) -> Integration {
+    let Clock { start, anchor, .. } = clock;
     let status = weighted(
         rng,
         &[
@@ -332,7 +337,7 @@ fn integration(
             ("expired", 8),
         ],
     );
-    let created = between(rng, START - 200 * DAY, ANCHOR - 30 * DAY);
+    let created = between(rng, start - 200 * DAY, anchor - 30 * DAY);
     let config = Object::new()
         .int("sync_interval_minutes", pick(rng, &[5, 15, 60, 1440]))
         .bool("two_way_sync", chance(rng, 50))
@@ -341,9 +346,9 @@ fn integration(
     let credentials =
         (status != "inactive").then(|| (0..48).map(|_| rng.random::<u8>()).collect::<Vec<u8>>());
     let expires = match status {
-        "expired" => Some(between(rng, ANCHOR - 90 * DAY, ANCHOR)),
+        "expired" => Some(between(rng, anchor - 90 * DAY, anchor)),
         "inactive" => None,
-        _ => Some(between(rng, ANCHOR + 30 * DAY, ANCHOR + 365 * DAY)),
+        _ => Some(between(rng, anchor + 30 * DAY, anchor + 365 * DAY)),
     };
     Integration {
         id,
@@ -353,12 +358,12 @@ fn integration(
         status: Label(status),
         config,
         credentials,
-        last_sync_at: (status != "inactive").then(|| Ts(between(rng, ANCHOR - 7 * DAY, ANCHOR))),
+        last_sync_at: (status != "inactive").then(|| Ts(between(rng, anchor - 7 * DAY, anchor))),
         expires_at: expires.map(Ts),
         last_error: (status == "error")
             .then_some("401 Unauthorized: token revoked by the provider"),
         created_at: Ts(created),
-        updated_at: Ts(between(rng, created, ANCHOR)),
+        updated_at: Ts(between(rng, created, anchor)),
     }
 }
 
@@ -414,11 +419,17 @@ pub fn lead_scoring_rules(world: &World) -> impl Iterator<Item = ScoringRule> + 
     world.per_tenant(
         "lead_scoring_rules",
         |t| t.scoring_rules,
-        |rng, index, _, offset, id| scoring_rule(rng, index, id, offset),
+        |rng, index, _, offset, id| scoring_rule(rng, world.clock, index, id, offset),
     )
 }
 
-fn scoring_rule(rng: &mut SeedRng, tenant: usize, id: i32, offset: u32) -> ScoringRule {
+fn scoring_rule(
+    rng: &mut SeedRng,
+    clock: Clock,
+    tenant: usize,
+    id: i32,
+    offset: u32,
+) -> ScoringRule {
     let (field, values) = RULE_FIELDS[rng::front_skewed(rng, RULE_FIELDS.len())];
     let value = pick(rng, values);
     let op = weighted(rng, &[("eq", 6), ("neq", 1), ("contains", 2)]);
@@ -427,7 +438,7 @@ fn scoring_rule(rng: &mut SeedRng, tenant: usize, id: i32, offset: u32) -> Scori
     } else {
         rng.random_range(-100..=-1)
     };
-    let created = between(rng, START - 100 * DAY, ANCHOR - DAY);
+    let created = between(rng, clock.start - 100 * DAY, clock.anchor - DAY);
     ScoringRule {
         id,
         organization_id: tenant as i32 + 1,
@@ -442,6 +453,6 @@ fn scoring_rule(rng: &mut SeedRng, tenant: usize, id: i32, offset: u32) -> Scori
         priority: rng.random_range(0..100),
         is_active: chance(rng, 80),
         created_at: Ts(created),
-        updated_at: Ts(between(rng, created, ANCHOR)),
+        updated_at: Ts(between(rng, created, clock.anchor)),
     }
 }

@@ -5,12 +5,19 @@
 //! parents' rows without reading them back and every table's content is independent of the
 //! order in which the tables load.
 //!
-//! Time: every timestamp is relative to the fixed instant [`ANCHOR`] (not `now()`), so the same
-//! seed gives the same bytes on any day. History spans the two years before it. Scheduled
-//! communications must stay in the future for the "upcoming" queries (scheduled_at >= now()),
-//! so they are placed in the first half of [`FUTURE`], a date far ahead of any real clock.
+//! Time: every timestamp is relative to one anchor date (`--anchor`), whose UTC midnight ends the
+//! generated history; the [`Clock`] derives the rest from it. History spans the two years
+//! before the anchor, and scheduled communications the half year after it.
+//!
+//! The anchor is today's UTC date by default because the application's queries look at time
+//! windows ending now (`created_at >= now() - interval '30 days'`, last logins, upcoming
+//! communications): on history that ended months ago they find no rows, and a plan measured on
+//! an empty window says nothing about production. It is a flag because "today" changes daily:
+//! the same `--seed` and the same `--anchor` give the same bytes on any day, so a benchmark
+//! that names its anchor can be repeated exactly.
 
 use rand::RngExt as _;
+use time::{Date, Month, OffsetDateTime};
 
 use super::fakes;
 use super::plan::Plan;
@@ -19,15 +26,74 @@ use super::rng::{self, SeedRng};
 /// Microseconds in a day.
 pub const DAY: i64 = 86_400_000_000;
 
-/// The end of the generated history: 2026-01-01T00:00:00Z, in microseconds since
-/// PostgreSQL's epoch (2000-01-01).
-pub const ANCHOR: i64 = days_from_civil(2026, 1, 1) * DAY;
+/// The days of generated history before the anchor: two years.
+pub const HISTORY_DAYS: i64 = 730;
 
-/// The start of the generated history, two years before the anchor.
-pub const START: i64 = days_from_civil(2024, 1, 1) * DAY;
+/// The days after the anchor in which scheduled communications lie.
+pub const SCHEDULED_DAYS: i64 = 180;
 
-/// Where scheduled communications begin: 2040-01-01, in the future for a long time to come.
-pub const FUTURE: i64 = days_from_civil(2040, 1, 1) * DAY;
+/// The instants the data is placed around, in microseconds since PostgreSQL's epoch
+/// (2000-01-01), all derived from the anchor date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clock {
+    /// The end of the generated history: UTC midnight of the anchor date.
+    pub anchor: i64,
+    /// The start of the history, [`HISTORY_DAYS`] before the anchor.
+    pub start: i64,
+    /// Where scheduled communications begin: a day after the anchor, so that with today's
+    /// anchor they are all still ahead of `now()` ("upcoming": `scheduled_at >= now()`).
+    pub future: i64,
+}
+
+impl Clock {
+    /// The clock of the history that ends at UTC midnight of `anchor`.
+    #[must_use]
+    pub fn new(anchor: Date) -> Self {
+        let day = days_from_civil(
+            i64::from(anchor.year()),
+            i64::from(u8::from(anchor.month())),
+            i64::from(anchor.day()),
+        );
+        let anchor = day * DAY;
+        Self {
+            anchor,
+            start: anchor - HISTORY_DAYS * DAY,
+            future: anchor + DAY,
+        }
+    }
+}
+
+/// Today's date in UTC: the default anchor.
+#[must_use]
+pub fn today() -> Date {
+    OffsetDateTime::now_utc().date()
+}
+
+/// Parses an anchor date, `YYYY-MM-DD`, from 1900-01-01 on (the history reaches four years
+/// before it, and JSON dates are written with four-digit years).
+///
+/// # Errors
+/// A one-line message for the command line when `text` is not such a date.
+pub fn parse_date(text: &str) -> Result<Date, String> {
+    let malformed = || format!("expected a date as YYYY-MM-DD, found {text:?}");
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shaped {
+        return Err(malformed());
+    }
+    let year: i32 = text[0..4].parse().map_err(|_| malformed())?;
+    let month: u8 = text[5..7].parse().map_err(|_| malformed())?;
+    let day: u8 = text[8..10].parse().map_err(|_| malformed())?;
+    if year < 1900 {
+        return Err(format!("{text} is before 1900-01-01"));
+    }
+    Month::try_from(month)
+        .and_then(|month| Date::from_calendar_date(year, month, day))
+        .map_err(|_| format!("{text} is not a calendar date"))
+}
 
 /// Days since 2000-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 #[must_use]
@@ -96,6 +162,8 @@ pub struct TenantIds {
 #[derive(Debug)]
 pub struct World {
     pub seed: u64,
+    /// Where the history ends and the scheduled communications begin.
+    pub clock: Clock,
     pub plan: Plan,
     pub tenants: Vec<TenantIds>,
     /// Per tenant: the organization's name and e-mail domain (users' addresses use it).
@@ -112,15 +180,16 @@ pub struct World {
 pub const UNASSIGNED_PERCENT: u32 = 20;
 
 impl World {
-    /// Builds the world of `plan` under `seed`.
+    /// Builds the world of `plan` under `seed`, its history ending at `clock.anchor`.
     #[must_use]
-    pub fn new(plan: Plan, seed: u64) -> Self {
+    pub fn new(plan: Plan, seed: u64, clock: Clock) -> Self {
         let mut tenants = id_ranges(&plan);
         let lead_tenant = shuffled_tenants(&plan, &mut rng::stream(seed, "world.lead_tenant"));
         for (index, &tenant) in lead_tenant.iter().enumerate() {
             tenants[tenant as usize].leads.push(index as u32 + 1);
         }
-        let lead_created = creation_times(plan.leads, &mut rng::stream(seed, "world.created"));
+        let created = &mut rng::stream(seed, "world.created");
+        let lead_created = creation_times(plan.leads, clock, created);
         let mut names = rng::stream(seed, "world.org_names");
         let org_names = (0..plan.tenants.len())
             .map(|_| {
@@ -136,6 +205,7 @@ impl World {
             .collect();
         Self {
             seed,
+            clock,
             plan,
             tenants,
             org_names,
@@ -205,7 +275,7 @@ impl World {
     /// A time after the lead was created and before the anchor.
     pub fn after_created(&self, rng: &mut SeedRng, lead: u32) -> i64 {
         let created = self.lead_created[lead as usize - 1];
-        rng.random_range(created..=ANCHOR)
+        rng.random_range(created..=self.clock.anchor)
     }
 }
 
@@ -263,13 +333,13 @@ fn shuffled_tenants(plan: &Plan, rng: &mut SeedRng) -> Vec<u32> {
 
 /// Creation times rising with the id and growing in volume (more leads recently), with an
 /// hour of jitter, within the two years before the anchor.
-fn creation_times(leads: u32, rng: &mut SeedRng) -> Vec<i64> {
-    let span = (ANCHOR - START - DAY) as f64;
+fn creation_times(leads: u32, clock: Clock, rng: &mut SeedRng) -> Vec<i64> {
+    let span = (clock.anchor - clock.start - DAY) as f64;
     (0..leads)
         .map(|i| {
             let fraction = (f64::from(i) + 0.5) / f64::from(leads);
             let jitter = rng.random_range(0..3_600_000_000);
-            START + (span * fraction.sqrt()) as i64 + jitter
+            clock.start + (span * fraction.sqrt()) as i64 + jitter
         })
         .collect()
 }
@@ -291,6 +361,10 @@ fn random_user(rng: &mut SeedRng, users: Range) -> u32 {
 mod tests {
     use super::*;
 
+    fn clock(anchor: &str) -> Clock {
+        Clock::new(parse_date(anchor).unwrap())
+    }
+
     #[test]
     fn civil_dates_count_days_from_the_postgres_epoch() {
         assert_eq!(days_from_civil(2000, 1, 1), 0);
@@ -299,12 +373,55 @@ mod tests {
         assert_eq!(days_from_civil(2026, 1, 1), 9_497);
         assert_eq!(civil_from_days(9_497), (2026, 1, 1));
         assert_eq!(civil_from_days(59), (2000, 2, 29));
-        assert_eq!(iso_date(ANCHOR - 1), "2025-12-31");
+        assert_eq!(iso_date(9_497 * DAY - 1), "2025-12-31");
+    }
+
+    #[test]
+    fn the_clock_ends_the_history_at_the_anchor_s_utc_midnight() {
+        let clock = clock("2026-11-22");
+        assert_eq!(clock.anchor, days_from_civil(2026, 11, 22) * DAY);
+        assert_eq!(clock.start, clock.anchor - 730 * DAY);
+        assert_eq!(iso_date(clock.start), "2024-11-22");
+        assert_eq!(iso_date(clock.future), "2026-11-23");
+    }
+
+    #[test]
+    fn with_today_as_the_anchor_the_history_is_past_and_the_schedule_ahead() {
+        let now = OffsetDateTime::now_utc();
+        let clock = Clock::new(now.date());
+        // Microseconds since 2000-01-01, as PostgreSQL's now() would be stored.
+        let micros = (now.unix_timestamp_nanos() / 1_000) as i64 - 946_684_800_000_000;
+        assert!(clock.anchor <= micros, "the history ends before now");
+        assert!(
+            micros < clock.future,
+            "scheduled communications are upcoming"
+        );
+    }
+
+    #[test]
+    fn anchors_are_calendar_dates_written_yyyy_mm_dd() {
+        let date = Date::from_calendar_date(2024, Month::February, 29).unwrap();
+        assert_eq!(parse_date("2024-02-29"), Ok(date));
+        for bad in [
+            "",
+            "2026-1-01",
+            "2026/01/01",
+            "+026-01-01",
+            "2026-01-01T00:00:00Z",
+            "2026-13-01",
+            "2025-02-29",
+            "1899-12-31",
+        ] {
+            assert!(parse_date(bad).is_err(), "{bad:?} was accepted");
+        }
+        let message = parse_date("2025-02-29").unwrap_err();
+        assert_eq!(message, "2025-02-29 is not a calendar date");
     }
 
     #[test]
     fn every_lead_has_a_tenant_and_tenants_get_their_planned_leads() {
-        let world = World::new(Plan::new(1_000), 7);
+        let clock = clock("2026-01-01");
+        let world = World::new(Plan::new(1_000), 7, clock);
         for (tenant, planned) in world.tenants.iter().zip(&world.plan.tenants) {
             assert_eq!(tenant.leads.len(), planned.leads as usize);
         }
@@ -313,12 +430,27 @@ mod tests {
         assert!(world
             .lead_created
             .iter()
-            .all(|&t| (START..ANCHOR).contains(&t)));
+            .all(|&t| (clock.start..clock.anchor).contains(&t)));
+    }
+
+    #[test]
+    fn another_anchor_shifts_the_creation_times_and_changes_nothing_else() {
+        let (early, late) = (clock("2026-01-01"), clock("2026-11-22"));
+        let first = World::new(Plan::new(1_000), 7, early);
+        let second = World::new(Plan::new(1_000), 7, late);
+        let shift = late.anchor - early.anchor;
+        assert!(first
+            .lead_created
+            .iter()
+            .zip(&second.lead_created)
+            .all(|(a, b)| b - a == shift));
+        assert_eq!(first.lead_assignee, second.lead_assignee);
+        assert_eq!(first.lead_tenant, second.lead_tenant);
     }
 
     #[test]
     fn assignees_belong_to_the_lead_s_tenant() {
-        let world = World::new(Plan::new(2_000), 1);
+        let world = World::new(Plan::new(2_000), 1, clock("2026-01-01"));
         for lead in 1..=2_000u32 {
             let users = world.tenant_of(lead).users;
             let user = world.lead_assignee[lead as usize - 1];

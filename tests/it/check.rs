@@ -247,6 +247,7 @@ async fn build_template(name: &str) {
         scale: Some(scale),
         leads: scale.leads(),
         seed: lma::seed::DEFAULT_SEED,
+        anchor: lma::seed::world::today(),
         truncate: false,
     };
     // No VACUUM here: `lma seed` itself must leave the tables analyzed and all-visible, and these
