@@ -17,7 +17,7 @@
 //! that names its anchor can be repeated exactly.
 
 use rand::RngExt as _;
-use time::{Date, Month, OffsetDateTime};
+use time::{Date, OffsetDateTime};
 
 use super::fakes;
 use super::plan::Plan;
@@ -69,31 +69,23 @@ pub fn today() -> Date {
     OffsetDateTime::now_utc().date()
 }
 
-/// Parses an anchor date, `YYYY-MM-DD`, from 1900-01-01 on (the history reaches four years
-/// before it, and JSON dates are written with four-digit years).
+/// Parses an anchor date, `YYYY-MM-DD` (ISO 8601's calendar date), from 1900-01-01 on: the
+/// history reaches four years before it, and JSON dates are written with four-digit years.
 ///
 /// # Errors
 /// A one-line message for the command line when `text` is not such a date.
 pub fn parse_date(text: &str) -> Result<Date, String> {
-    let malformed = || format!("expected a date as YYYY-MM-DD, found {text:?}");
-    let shaped = text.len() == 10
-        && text.bytes().enumerate().all(|(i, b)| match i {
-            4 | 7 => b == b'-',
-            _ => b.is_ascii_digit(),
-        });
-    if !shaped {
-        return Err(malformed());
-    }
-    let year: i32 = text[0..4].parse().map_err(|_| malformed())?;
-    let month: u8 = text[5..7].parse().map_err(|_| malformed())?;
-    let day: u8 = text[8..10].parse().map_err(|_| malformed())?;
-    if year < 1900 {
+    let date = Date::parse(text, ISO_DATE)
+        .map_err(|err| format!("not a calendar date as YYYY-MM-DD ({err})"))?;
+    if date.year() < 1900 {
         return Err(format!("{text} is before 1900-01-01"));
     }
-    Month::try_from(month)
-        .and_then(|month| Date::from_calendar_date(year, month, day))
-        .map_err(|_| format!("{text} is not a calendar date"))
+    Ok(date)
 }
+
+/// `YYYY-MM-DD`, with exactly four year digits and no sign.
+const ISO_DATE: &[time::format_description::BorrowedFormatItem<'_>] =
+    time::macros::format_description!("[year repr:full sign:automatic]-[month]-[day]");
 
 /// Days since 2000-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
 #[must_use]
@@ -360,6 +352,7 @@ fn random_user(rng: &mut SeedRng, users: Range) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::Month;
 
     fn clock(anchor: &str) -> Clock {
         Clock::new(parse_date(anchor).unwrap())
@@ -415,7 +408,10 @@ mod tests {
             assert!(parse_date(bad).is_err(), "{bad:?} was accepted");
         }
         let message = parse_date("2025-02-29").unwrap_err();
-        assert_eq!(message, "2025-02-29 is not a calendar date");
+        assert_eq!(
+            message,
+            "not a calendar date as YYYY-MM-DD (day was not in range)"
+        );
     }
 
     #[test]

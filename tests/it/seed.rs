@@ -209,7 +209,7 @@ fn a_malformed_anchor_is_a_usage_error() {
     assert!(output.stdout.is_empty());
     assert_eq!(
         stderr.lines().next(),
-        Some("error: invalid value '2026-02-30' for '--anchor <YYYY-MM-DD>': 2026-02-30 is not a calendar date"),
+        Some("error: invalid value '2026-02-30' for '--anchor <YYYY-MM-DD>': not a calendar date as YYYY-MM-DD (day was not in range)"),
     );
 }
 
