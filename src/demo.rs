@@ -112,6 +112,7 @@ async fn run_steps(context: &Context, sandbox: &Sandbox) -> anyhow::Result<DemoR
         // Today, as `lma seed` defaults to: the checks' recent time windows need rows.
         anchor: seed::world::today(),
         truncate: false,
+        allow_pending: false,
     };
     let seed = seed::seed(&database, &options, &context.progress).await?;
     let check = check::demo(context, &database).await?;

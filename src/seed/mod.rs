@@ -77,6 +77,9 @@ pub struct Options {
     /// The date whose UTC midnight ends the generated history (`--anchor`, default today).
     pub anchor: Date,
     pub truncate: bool,
+    /// `--allow-pending`: accept a database behind the latest version, from
+    /// [`FIRST_COMPLETE_VERSION`] on.
+    pub allow_pending: bool,
 }
 
 impl From<&SeedArgs> for Options {
@@ -87,6 +90,7 @@ impl From<&SeedArgs> for Options {
             seed: args.seed,
             anchor: args.anchor.unwrap_or_else(world::today),
             truncate: args.truncate,
+            allow_pending: args.allow_pending,
         }
     }
 }
@@ -108,7 +112,7 @@ pub async fn seed(
 ) -> anyhow::Result<SeedReport> {
     let started = Instant::now();
     let mut client = database.connect().await?;
-    check_migrated(&mut client, database).await?;
+    check_migrated(&mut client, database, options.allow_pending).await?;
     make_room(&client, database, options.truncate).await?;
     let skip_fk_triggers = is_superuser(&client).await?;
     if !skip_fk_triggers {
@@ -160,20 +164,39 @@ pub async fn seed(
     })
 }
 
-async fn check_migrated(client: &mut Client, database: &Database) -> anyhow::Result<()> {
+/// The first migration at which all 14 tenant tables exist: `--allow-pending` seeds from it on.
+pub const FIRST_COMPLETE_VERSION: i32 = 10;
+
+/// Refuses a database whose history does not match the files, and one behind the latest
+/// version (unless `allow_pending`, then one before [`FIRST_COMPLETE_VERSION`]).
+async fn check_migrated(
+    client: &mut Client,
+    database: &Database,
+    allow_pending: bool,
+) -> anyhow::Result<()> {
     let set = MigrationSet::embedded();
     let status = StatusReport::read(client, &set, database.describe()).await?;
-    let latest = status.latest_version;
-    if status.has_findings() || status.count(State::Pending) > 0 || status.current_version != latest
-    {
-        let at = status
-            .current_version
-            .map_or_else(|| "no version".to_owned(), |v| format!("V{v}"));
-        let latest = latest.map_or_else(|| "none".to_owned(), |v| format!("V{v}"));
+    let target = database.describe();
+    if status.has_findings() {
         bail!(
-            "refusing to seed {}: it is not migrated to the latest version (at {at}, latest {latest}); run `lma migrate` first",
-            database.describe()
+            "refusing to seed {target}: its migration history does not match lma's migrations ({}); see `lma status`",
+            status.findings().join(", ")
         );
+    }
+    let at = status.current_version;
+    let complete = at.is_some_and(|v| v >= FIRST_COMPLETE_VERSION);
+    let pending = status.count(State::Pending) > 0;
+    if (pending && !allow_pending) || !complete {
+        let version = at.map_or_else(|| "no version".to_owned(), |v| format!("V{v}"));
+        let latest = status
+            .latest_version
+            .map_or_else(|| "none".to_owned(), |v| format!("V{v}"));
+        let fix = if allow_pending {
+            format!("--allow-pending needs V{FIRST_COMPLETE_VERSION} or later")
+        } else {
+            "run `lma migrate` first, or pass --allow-pending to seed an older schema".to_owned()
+        };
+        bail!("refusing to seed {target}: it is not migrated to the latest version (at {version}, latest {latest}); {fix}");
     }
     Ok(())
 }

@@ -249,6 +249,7 @@ async fn build_template(name: &str) {
         seed: lma::seed::DEFAULT_SEED,
         anchor: lma::seed::world::today(),
         truncate: false,
+        allow_pending: false,
     };
     // No VACUUM here: `lma seed` itself must leave the tables analyzed and all-visible, and these
     // tests are what proves it (the plans and buffer budgets depend on index-only scans).
