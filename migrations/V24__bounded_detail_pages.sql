@@ -36,12 +36,18 @@ CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_campaigns_active_type_name ON campai
     (organization_id, campaign_type, name) WHERE status = 'active';
 DROP INDEX CONCURRENTLY IF EXISTS idx_campaigns_org_type_active;
 
--- 3. The scoring rules that test a field need no new index: by name, a page
---    is read from uq_lead_scoring_rules_organization_id_name, filtering the
---    containment, until 50 rules match (1.5 ms for the largest tenant's most
---    common field at 1M leads, where the whole list was a 12 ms Seq Scan). A
---    GIN index on (organization_id, criteria), which V19 dropped, would serve
---    only rare fields, and no plan at seed small's volume uses it.
+-- 3. The scoring rules that test a field, by name. V19 dropped the GIN index
+--    on criteria when a tenant had 50-200 rules; at 1M leads the largest has
+--    10,000, and the whole list was a 12 ms Seq Scan. A page by name through
+--    uq_lead_scoring_rules_organization_id_name, filtering the containment,
+--    is fast for a common field but reads most of the tenant for a rare one
+--    (5,281 buffers): rule names start with their field, so the planner's
+--    guess that matches are spread evenly is wrong. The field is one scalar
+--    path of criteria, so the query compares it (criteria ->> 'field' = $2)
+--    and a B-tree on it, with the name as the next key, gives any field's
+--    page in 50 entries.
+CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_lead_scoring_rules_field ON lead_scoring_rules
+    (organization_id, (criteria ->> 'field'), name);
 
 COMMENT ON INDEX idx_lead_score_history_lead_changed IS
     'FK fk_lead_score_history_lead, fk_lead_score_history_organization; a lead''s score history page: WHERE organization_id = $1 AND lead_id = $2 ORDER BY changed_at DESC LIMIT 50 (V24; replaces ix_lead_score_history_lead_id)';
@@ -49,3 +55,5 @@ COMMENT ON INDEX idx_workflow_executions_lead_started IS
     'FK fk_workflow_executions_lead; a lead''s workflow runs page: WHERE organization_id = $1 AND lead_id = $2 ORDER BY started_at DESC LIMIT 50 (V24; replaces ix_workflow_executions_lead_id)';
 COMMENT ON INDEX idx_campaigns_active_type_name IS
     'active campaigns of a type, by name: WHERE organization_id = $1 AND status = ''active'' AND campaign_type = $2 ORDER BY name LIMIT 50 (V24; replaces idx_campaigns_org_type_active)';
+COMMENT ON INDEX idx_lead_scoring_rules_field IS
+    'scoring rules testing a field, a page by name: WHERE organization_id = $1 AND criteria ->> ''field'' = $2 ORDER BY name LIMIT 50 (V24)';
