@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The write cost of the summary triggers (V21, V23): the same pgbench scripts with the
+# The write cost of the summary triggers (V21, V23, V25): the same pgbench scripts with the
 # triggers on and off, on one seeded database. Usage:
 #   docs/bench/summary-write-cost.sh postgres://postgres@127.0.0.1:PORT/DB [seconds]
 # Writes to DB (leads, communications) and ends with refresh_summaries(), since

@@ -381,7 +381,7 @@ fn assert_report_shape(report: &Value) {
         keys(&report["coverage"]),
         ["indexes", "required", "uncovered"]
     );
-    assert_eq!(report["coverage"]["indexes"], 34);
+    assert_eq!(report["coverage"]["indexes"], 33);
 }
 
 fn assert_junit(xml: &str, report: &Value) {

@@ -232,8 +232,8 @@ async fn seeding_leaves_every_table_analyzed_and_all_visible() {
         )
         .await
         .unwrap();
-    // The 14 tables lma seed loads and the four summaries (V21) it rebuilds from them.
-    assert_eq!(rows.len(), Table::ALL.len() + 4);
+    // The 14 tables lma seed loads and the five summaries (V21, V25) it rebuilds from them.
+    assert_eq!(rows.len(), Table::ALL.len() + 5);
     for row in rows {
         let (table, pages, visible, analyzed): (String, i32, i32, bool) =
             (row.get(0), row.get(1), row.get(2), row.get(3));
@@ -309,8 +309,8 @@ async fn every_foreign_key_and_check_constraint_holds() {
         .unwrap();
     assert_eq!(
         fks.len(),
-        31,
-        "the schema has 31 foreign keys (27, and V21's four)"
+        32,
+        "the schema has 32 foreign keys (27, V21's four and V25's)"
     );
     for fk in &fks {
         let (name, child, parent): (&str, &str, &str) = (fk.get(0), fk.get(1), fk.get(2));

@@ -20,7 +20,7 @@ enum OnDelete {
 }
 
 /// Every FK of the schema: (name, table, referenced table, ON DELETE), as docs/schema.md says.
-const FOREIGN_KEYS: [(&str, &str, &str, OnDelete); 31] = {
+const FOREIGN_KEYS: [(&str, &str, &str, OnDelete); 32] = {
     use OnDelete::{Cascade, NoAction, SetNull};
     [
         ("fk_users_organization", "users", "organizations", NoAction),
@@ -44,6 +44,12 @@ const FOREIGN_KEYS: [(&str, &str, &str, OnDelete); 31] = {
             Cascade,
         ),
         ("fk_user_stats_user", "user_stats", "users", Cascade),
+        (
+            "fk_lead_tags_organization",
+            "lead_tags",
+            "organizations",
+            Cascade,
+        ),
         ("fk_leads_organization", "leads", "organizations", NoAction),
         (
             "fk_leads_assigned_to",

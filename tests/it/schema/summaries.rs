@@ -1,6 +1,7 @@
-//! The trigger-maintained summaries (V21, V23's communications per day) equal a direct aggregate of the base tables after
-//! every kind of write: multi-row INSERT, UPDATE of each summarized column, DELETE with its
-//! cascades, COPY, TRUNCATE, and deleting a user and a whole tenant. The expected rows are
+//! The trigger-maintained summaries (V21; V23's communications per day; V25's lead_tags) equal
+//! a direct aggregate of the base tables after every kind of write: multi-row INSERT, UPDATE of
+//! each summarized column, DELETE with its cascades, COPY, TRUNCATE, and deleting a user and a
+//! whole tenant. The expected rows are
 //! computed here, from the base tables, not by the migration's `refresh_summaries()`.
 
 use futures_util::SinkExt as _;
@@ -55,6 +56,11 @@ const SUMMARIES: &[(&str, &str, &str)] = &[
              FROM communications) AS t
          GROUP BY 1, 2",
     ),
+    (
+        "lead_tags",
+        "SELECT organization_id, tag, lead_id FROM lead_tags",
+        "SELECT DISTINCT organization_id, tag, id FROM leads, jsonb_array_elements_text(tags) AS e (tag)",
+    ),
 ];
 
 /// Fails, naming the step and the differing rows, unless every summary equals its aggregate.
@@ -91,6 +97,8 @@ SELECT 300 + i, CASE WHEN i % 4 = 0 THEN 102 ELSE 101 END,
        (enum_range(NULL::lead_temperature_enum))[1 + i % 3], CASE WHEN i % 3 = 0 THEN NULL ELSE i * 100 END,
        now() - (i % 45) * interval '1 day'
 FROM generate_series(1, 60) AS i;
+UPDATE leads SET tags = CASE WHEN id % 3 = 0 THEN '[\"vip\", \"webinar\"]' WHEN id % 3 = 1 THEN '[\"vip\", \"vip\"]'
+                             ELSE '[]' END::jsonb WHERE id % 7 <> 0;
 INSERT INTO communications (organization_id, lead_id, user_id, communication_type, direction)
 SELECT l.organization_id, l.id, l.assigned_to_id, 'email', 'outbound' FROM leads AS l, generate_series(1, 2);
 INSERT INTO lead_notes (organization_id, lead_id, user_id, content)
@@ -111,6 +119,9 @@ const STEPS: &[(&str, &str)] = &[
     ("unassignment", "UPDATE leads SET assigned_to_id = NULL WHERE assigned_to_id = 202 AND id % 2 = 0"),
     ("creation dates moved", "UPDATE leads SET created_at = created_at - interval '3 days' WHERE id % 6 = 0"),
     ("an update of no summarized column", "UPDATE leads SET notes = 'called' WHERE id % 2 = 1"),
+    ("tags added, removed and replaced",
+     "UPDATE leads SET tags = CASE WHEN id % 2 = 0 THEN coalesce(tags, '[]') || '[\"pricing\"]' ELSE '[\"vip\"]' END
+      WHERE id % 5 <> 0"),
     ("communications moved between users", "UPDATE communications SET user_id = 201 WHERE user_id = 202"),
     ("communications moved between days",
      "UPDATE communications SET created_at = created_at - (id % 4) * interval '1 day' WHERE id % 3 = 0"),
@@ -164,7 +175,8 @@ async fn an_update_of_no_summarized_column_writes_no_summary_row() {
     client.batch_execute(DATA).await.unwrap();
     let versions = "SELECT string_agg(xmin::text || ctid::text, ',' ORDER BY ctid) FROM (
         SELECT xmin, ctid FROM lead_pipeline_stats UNION ALL SELECT xmin, ctid FROM lead_score_stats
-        UNION ALL SELECT xmin, ctid FROM user_stats UNION ALL SELECT xmin, ctid FROM organization_daily_stats) AS t";
+        UNION ALL SELECT xmin, ctid FROM user_stats UNION ALL SELECT xmin, ctid FROM organization_daily_stats
+        UNION ALL SELECT xmin, ctid FROM lead_tags) AS t";
     let before: String = client.query_one(versions, &[]).await.unwrap().get(0);
     execute(
         &client,
