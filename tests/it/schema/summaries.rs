@@ -204,7 +204,8 @@ async fn the_application_reads_its_tenants_summaries_and_writes_them_only_throug
         .unwrap();
     execute(
         &client,
-        "INSERT INTO leads (organization_id, email, first_name, last_name, score) VALUES ($1, 'n@x.example', 'N', 'N', 77)",
+        "INSERT INTO leads (organization_id, email, first_name, last_name, score, tags)
+         VALUES ($1, 'n@x.example', 'N', 'N', 77, '[\"vip\"]')",
         &[&a.org],
     )
     .await;
@@ -216,6 +217,28 @@ async fn the_application_reads_its_tenants_summaries_and_writes_them_only_throug
     )
     .await;
     assert_eq!(forged.code().code(), "42501", "{forged}");
+    let new_tag = "SELECT count(*) FROM lead_tags AS t JOIN leads AS l ON l.id = t.lead_id
+                   WHERE l.email = 'n@x.example' AND t.tag = 'vip'";
+    assert_eq!(
+        count(&client, new_tag).await,
+        1,
+        "the trigger wrote lma_app's tag"
+    );
+    let others = format!(
+        "SELECT count(*) FROM lead_tags WHERE organization_id <> {}",
+        a.org
+    );
+    assert_eq!(
+        count(&client, &others).await,
+        0,
+        "lma_app sees another tenant's tags"
+    );
+    let forged = server_error(
+        &client,
+        &format!("INSERT INTO lead_tags VALUES ({}, 'forged', 1)", a.org),
+    )
+    .await;
+    assert_eq!(forged.code().code(), "42501", "{forged}");
     client.batch_execute("RESET ROLE").await.unwrap();
     assert_summaries_exact(&client, "an insert by lma_app").await;
     let b_leads = format!(
@@ -223,4 +246,12 @@ async fn the_application_reads_its_tenants_summaries_and_writes_them_only_throug
         b.org
     );
     assert_eq!(count(&client, &b_leads).await, 1);
+    let b_tags = format!(
+        "SELECT count(*) FROM lead_tags WHERE organization_id = {}",
+        b.org
+    );
+    assert!(
+        count(&client, &b_tags).await > 0,
+        "tenant b has tags to hide"
+    );
 }
