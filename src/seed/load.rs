@@ -124,7 +124,37 @@ async fn vacuum(database: &Database, loaded: &mut [Loaded]) -> anyhow::Result<()
         let (index, seconds) = joined.context("a VACUUM task panicked")??;
         loaded[index].vacuum_seconds = seconds;
     }
-    vacuum_summaries(database, &summaries).await
+    vacuum_summaries(database, &summaries).await?;
+    let mut tables: Vec<String> = loaded.iter().map(|l| l.table.name().to_owned()).collect();
+    tables.extend(summaries);
+    revacuum(database, &tables).await
+}
+
+/// The tables, among `tables`, with pages VACUUM left not all-visible.
+const NOT_ALL_VISIBLE: &str = "SELECT oid::regclass::text FROM pg_class
+    WHERE oid = ANY($1::text[]::regclass[]) AND relallvisible < relpages ORDER BY 1";
+
+/// VACUUMs again, up to twice, the tables VACUUM left with pages not all-visible. VACUUM skips
+/// a page it cannot lock for cleanup, and the checkpointer and the background writer pin pages
+/// while they write them out, so a page or two can be left behind; each costs a heap fetch in
+/// every index-only scan over it (and fails a `max_heap_fetches 0` check). A second pass finds
+/// only those pages to visit.
+async fn revacuum(database: &Database, tables: &[String]) -> anyhow::Result<()> {
+    let client = database.connect().await?;
+    client.batch_execute(SESSION).await?;
+    for _ in 0..2 {
+        let rows = client.query(NOT_ALL_VISIBLE, &[&tables]).await?;
+        if rows.is_empty() {
+            break;
+        }
+        let names: Vec<String> = rows.iter().map(|row| row.get(0)).collect();
+        let sql = format!("VACUUM {}", names.join(", "));
+        client
+            .batch_execute(&sql)
+            .await
+            .with_context(|| format!("cannot {sql}"))?;
+    }
+    Ok(())
 }
 
 /// Rebuilds the trigger-maintained summary tables (V21) from the loaded rows and returns their
