@@ -20,18 +20,29 @@
 -- and a write to one (tenant, day) row per statement; an UPDATE that changes
 -- neither created_at nor organization_id nets to zero and writes nothing.
 --
--- Locks, all held to the commit, as V21's: ADD COLUMN with a constant default
--- is a catalog change (no rewrite) but takes ACCESS EXCLUSIVE on
--- organization_daily_stats, so the dashboards that read it (v_organization_health)
--- wait for the commit; CREATE TRIGGER takes SHARE ROW EXCLUSIVE on
--- communications, so its writers wait too, and the backfill is exact: no
--- communication can be written between its count and the triggers. The
--- backfill is the only long part: one pass over communications (2-3 s at 1M
+-- Locks, all held to the commit, as V21's. The first statement takes SHARE
+-- ROW EXCLUSIVE on communications (what CREATE TRIGGER needs), so the
+-- migration waits for its writers before it holds anything else: taking the
+-- summary table first could deadlock with a transaction that wrote a
+-- communication and then a lead. ADD COLUMN with a constant default is a
+-- catalog change (no rewrite) but takes ACCESS EXCLUSIVE on
+-- organization_daily_stats, which every write to leads, communications and
+-- workflow_executions updates through its triggers: all of them, and the
+-- dashboards that read the table, wait for the commit. The backfill is exact,
+-- since no communication can be written between its count and the triggers,
+-- and it is the only long part: one pass over communications (2-3 s at 1M
 -- leads, docs/benchmarks.md).
+--
+-- Lock order: the triggers are named to fire after V21's
+-- communications_summarize_* (triggers fire in name order), so a
+-- communication, like a lead, writes user_stats before organization_daily_stats;
+-- the other order deadlocked a communication and a lead of the same user and day.
+
+LOCK TABLE communications IN SHARE ROW EXCLUSIVE MODE;
 
 ALTER TABLE organization_daily_stats ADD COLUMN communications bigint NOT NULL DEFAULT 0;
 COMMENT ON COLUMN organization_daily_stats.communications IS
-    'Communications created that UTC day (V23); maintained by the communications_days_* triggers.';
+    'Communications created that UTC day (V23); maintained by the communications_tally_days_* triggers.';
 
 CREATE TYPE day_fact AS (organization_id integer, day date, sign integer);
 
@@ -69,12 +80,12 @@ BEGIN
 END
 $fn$;
 
-CREATE TRIGGER communications_days_insert AFTER INSERT ON communications
+CREATE TRIGGER communications_tally_days_insert AFTER INSERT ON communications
     REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION communications_days_summarize();
-CREATE TRIGGER communications_days_update AFTER UPDATE ON communications
+CREATE TRIGGER communications_tally_days_update AFTER UPDATE ON communications
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION communications_days_summarize();
-CREATE TRIGGER communications_days_delete AFTER DELETE ON communications
+CREATE TRIGGER communications_tally_days_delete AFTER DELETE ON communications
     REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION communications_days_summarize();
 -- TRUNCATE: V21's communications_summarize_truncate already calls
 -- refresh_summaries(), which now counts the days too.

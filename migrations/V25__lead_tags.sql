@@ -25,6 +25,17 @@
 -- reads the leads once and writes a row per tag: 10 s at 1M leads (1.2
 -- million rows), during which lead writes wait (docs/benchmarks.md).
 
+-- The tags a lead is found by: its array's string elements, each once, up to
+-- 255 characters. Other elements (numbers, null, objects) never matched a
+-- tag search (tags @> '["vip"]' compares strings), and a longer string would
+-- not fit a B-tree entry (2,704 bytes); neither is kept.
+CREATE FUNCTION lead_tag_set(tags jsonb) RETURNS SETOF text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+AS $fn$
+    SELECT DISTINCT e.value #>> '{}' FROM jsonb_array_elements(tags) AS e
+    WHERE jsonb_typeof(e.value) = 'string' AND length(e.value #>> '{}') <= 255
+$fn$;
+
 CREATE TABLE lead_tags (
     organization_id integer NOT NULL,
     tag             text NOT NULL,
@@ -46,26 +57,26 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO lead_tags (organization_id, tag, lead_id)
         SELECT DISTINCT n.organization_id, e.tag, n.id
-        FROM new_rows AS n, jsonb_array_elements_text(n.tags) AS e (tag)
+        FROM new_rows AS n, lead_tag_set(n.tags) AS e (tag)
         WHERE EXISTS (SELECT FROM organizations AS o WHERE o.id = n.organization_id)
         ORDER BY 1, 2, 3
         ON CONFLICT DO NOTHING;
     ELSIF TG_OP = 'DELETE' THEN
         DELETE FROM lead_tags AS t
-        USING old_rows AS o, jsonb_array_elements_text(o.tags) AS e (tag)
+        USING old_rows AS o, lead_tag_set(o.tags) AS e (tag)
         WHERE t.organization_id = o.organization_id AND t.tag = e.tag AND t.lead_id = o.id;
     ELSE
         DELETE FROM lead_tags AS t
-        USING (SELECT o.organization_id, e.tag, o.id FROM old_rows AS o, jsonb_array_elements_text(o.tags) AS e (tag)
+        USING (SELECT o.organization_id, e.tag, o.id FROM old_rows AS o, lead_tag_set(o.tags) AS e (tag)
                EXCEPT
-               SELECT n.organization_id, e.tag, n.id FROM new_rows AS n, jsonb_array_elements_text(n.tags) AS e (tag))
+               SELECT n.organization_id, e.tag, n.id FROM new_rows AS n, lead_tag_set(n.tags) AS e (tag))
               AS gone (organization_id, tag, lead_id)
         WHERE t.organization_id = gone.organization_id AND t.tag = gone.tag AND t.lead_id = gone.lead_id;
         INSERT INTO lead_tags (organization_id, tag, lead_id)
         SELECT organization_id, tag, id FROM (
-            SELECT n.organization_id, e.tag, n.id FROM new_rows AS n, jsonb_array_elements_text(n.tags) AS e (tag)
+            SELECT n.organization_id, e.tag, n.id FROM new_rows AS n, lead_tag_set(n.tags) AS e (tag)
             EXCEPT
-            SELECT o.organization_id, e.tag, o.id FROM old_rows AS o, jsonb_array_elements_text(o.tags) AS e (tag)
+            SELECT o.organization_id, e.tag, o.id FROM old_rows AS o, lead_tag_set(o.tags) AS e (tag)
         ) AS added
         WHERE EXISTS (SELECT FROM organizations AS o WHERE o.id = added.organization_id)
         ORDER BY 1, 2, 3
@@ -87,7 +98,7 @@ CREATE TRIGGER leads_tags_delete AFTER DELETE ON leads
 -- The backfill, under the trigger's lock.
 INSERT INTO lead_tags (organization_id, tag, lead_id)
 SELECT DISTINCT l.organization_id, e.tag, l.id
-FROM leads AS l, jsonb_array_elements_text(l.tags) AS e (tag)
+FROM leads AS l, lead_tag_set(l.tags) AS e (tag)
 ORDER BY 1, 2, 3;
 
 -- Read-only for the application, RLS as on every tenant table.
@@ -159,7 +170,7 @@ BEGIN
 
     INSERT INTO lead_tags (organization_id, tag, lead_id)
     SELECT DISTINCT l.organization_id, e.tag, l.id
-    FROM leads AS l, jsonb_array_elements_text(l.tags) AS e (tag)
+    FROM leads AS l, lead_tag_set(l.tags) AS e (tag)
     ORDER BY 1, 2, 3;
 
     RETURN QUERY VALUES ('lead_pipeline_stats'::regclass), ('lead_score_stats'::regclass),

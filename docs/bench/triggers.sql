@@ -4,5 +4,5 @@ ALTER TABLE leads :state TRIGGER leads_summarize_insert, :state TRIGGER leads_su
     :state TRIGGER leads_tags_update, :state TRIGGER leads_tags_delete;
 ALTER TABLE communications :state TRIGGER communications_summarize_insert,
     :state TRIGGER communications_summarize_update, :state TRIGGER communications_summarize_delete,
-    :state TRIGGER communications_days_insert, :state TRIGGER communications_days_update,
-    :state TRIGGER communications_days_delete;
+    :state TRIGGER communications_tally_days_insert, :state TRIGGER communications_tally_days_update,
+    :state TRIGGER communications_tally_days_delete;

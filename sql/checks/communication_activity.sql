@@ -11,5 +11,5 @@
 -- expect: no_temp_spill
 SELECT day, communications
 FROM organization_daily_stats
-WHERE organization_id = $1 AND day > (now() AT TIME ZONE 'UTC')::date - 30
+WHERE organization_id = $1 AND day > (now() AT TIME ZONE 'UTC')::date - 30 AND communications <> 0
 ORDER BY day;

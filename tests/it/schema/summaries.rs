@@ -59,7 +59,9 @@ const SUMMARIES: &[(&str, &str, &str)] = &[
     (
         "lead_tags",
         "SELECT organization_id, tag, lead_id FROM lead_tags",
-        "SELECT DISTINCT organization_id, tag, id FROM leads, jsonb_array_elements_text(tags) AS e (tag)",
+        // The string elements up to 255 characters (V25's lead_tag_set).
+        "SELECT DISTINCT organization_id, e.value #>> '{}', id FROM leads, jsonb_array_elements(tags) AS e
+         WHERE jsonb_typeof(e.value) = 'string' AND length(e.value #>> '{}') <= 255",
     ),
 ];
 
@@ -119,6 +121,8 @@ const STEPS: &[(&str, &str)] = &[
     ("unassignment", "UPDATE leads SET assigned_to_id = NULL WHERE assigned_to_id = 202 AND id % 2 = 0"),
     ("creation dates moved", "UPDATE leads SET created_at = created_at - interval '3 days' WHERE id % 6 = 0"),
     ("an update of no summarized column", "UPDATE leads SET notes = 'called' WHERE id % 2 = 1"),
+    ("tags with a null, a number, an object and a 300-character string",
+     "UPDATE leads SET tags = jsonb_build_array('vip', NULL, 1, '{}'::jsonb, repeat('x', 300)) WHERE id % 11 = 0"),
     ("tags added, removed and replaced",
      "UPDATE leads SET tags = CASE WHEN id % 2 = 0 THEN coalesce(tags, '[]') || '[\"pricing\"]' ELSE '[\"vip\"]' END
       WHERE id % 5 <> 0"),
@@ -239,6 +243,15 @@ async fn the_application_reads_its_tenants_summaries_and_writes_them_only_throug
     )
     .await;
     assert_eq!(forged.code().code(), "42501", "{forged}");
+    // The summary functions are the triggers' alone (V27): no direct call, no forged facts.
+    for call in [
+        "SELECT count(*) FROM refresh_summaries()",
+        "SELECT summarize_communication_days(ARRAY[ROW(1, current_date, 1000)::day_fact])",
+        "SELECT summarize_leads('{}')",
+    ] {
+        let denied = server_error(&client, call).await;
+        assert_eq!(denied.code().code(), "42501", "{call}: {denied}");
+    }
     client.batch_execute("RESET ROLE").await.unwrap();
     assert_summaries_exact(&client, "an insert by lma_app").await;
     let b_leads = format!(
@@ -254,4 +267,29 @@ async fn the_application_reads_its_tenants_summaries_and_writes_them_only_throug
         count(&client, &b_tags).await > 0,
         "tenant b has tags to hide"
     );
+}
+
+/// One lock order for the summary rows: user_stats before organization_daily_stats, as leads'
+/// summarize_leads() writes them. Triggers fire in name order, so a communication's V21
+/// trigger (user_stats) must sort before its V23 one (the day's count); the other order
+/// deadlocked a communication and a lead of the same user and day.
+#[tokio::test]
+async fn a_communication_writes_user_stats_before_the_day_s_count() {
+    let db = TestDb::migrated().await;
+    let client = db.client().await;
+    for event in ["insert", "update", "delete"] {
+        let sql = format!(
+            "SELECT array_agg(tgname::text ORDER BY tgname) FROM pg_trigger
+             WHERE tgrelid = 'communications'::regclass AND NOT tgisinternal
+               AND tgname IN ('communications_summarize_{event}', 'communications_tally_days_{event}')"
+        );
+        let order: Vec<String> = client.query_one(&sql, &[]).await.unwrap().get(0);
+        assert_eq!(
+            order,
+            [
+                format!("communications_summarize_{event}"),
+                format!("communications_tally_days_{event}")
+            ]
+        );
+    }
 }
