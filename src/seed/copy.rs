@@ -1,10 +1,11 @@
 //! Binary COPY of one table in one transaction, and the raw binary values it sends.
 //!
-//! The transaction drops the table's plain (non-unique, constraint-free) indexes, COPYs the
-//! rows, rebuilds the indexes from their own `pg_get_indexdef` with their comments, and commits.
-//! Building an index once over loaded rows is much cheaper than maintaining it row by row
-//! (the GIN and trigram indexes above all), and because it is one transaction, a failure at
-//! any point rolls the indexes back with the rows: the schema is never left changed.
+//! The transaction disables the table's enabled user triggers, drops its plain (non-unique,
+//! constraint-free) indexes, COPYs the rows, rebuilds the indexes from their own
+//! `pg_get_indexdef` with their comments, enables the triggers again, and commits. Building an
+//! index once over loaded rows is much cheaper than maintaining it row by row (the GIN and
+//! trigram indexes above all), and because it is one transaction, a failure at any point rolls
+//! the indexes and triggers back with the rows: the schema is never left changed.
 
 use std::pin::pin;
 use std::time::Instant;
@@ -14,7 +15,7 @@ use bytes::{BufMut as _, BytesMut};
 use indicatif::ProgressBar;
 use postgres_types::{to_sql_checked, IsNull, Kind, ToSql, Type};
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
-use tokio_postgres::Client;
+use tokio_postgres::{Client, Row, Transaction};
 
 use super::tables::Table;
 
@@ -32,6 +33,19 @@ WHERE i.indrelid = $1::text::regclass
   AND NOT i.indisunique
   AND NOT EXISTS (SELECT 1 FROM pg_constraint AS k WHERE k.conindid = i.indexrelid)
 ORDER BY c.relname";
+
+/// The table's user triggers that fire in a normal session (`tgenabled = 'O'`), as statements
+/// quoted by the server: disable, enable. These are the summaries' triggers (V21, V23, V25).
+/// Under `session_replication_role = replica` (superusers) they do not fire anyway; for any
+/// other owner they would, and concurrent loads deadlocked: each table's `TRUNCATE` trigger
+/// rebuilds every summary, locking them all and reading the tables the others were loading.
+/// `refresh_summaries()` rebuilds the summaries once after the load instead.
+const USER_TRIGGERS: &str = "
+SELECT format('ALTER TABLE %s DISABLE TRIGGER %I', t.tgrelid::regclass, t.tgname),
+       format('ALTER TABLE %s ENABLE TRIGGER %I', t.tgrelid::regclass, t.tgname)
+FROM pg_trigger AS t
+WHERE t.tgrelid = $1::text::regclass AND NOT t.tgisinternal AND t.tgenabled = 'O'
+ORDER BY t.tgname";
 
 /// How often the progress bar moves, in rows: often enough to look live, rare enough to cost
 /// nothing.
@@ -55,30 +69,84 @@ pub struct Copied {
 
 /// Loads `rows` into `table` in one transaction.
 ///
-/// `freeze`: truncate the (empty) table first and COPY FREEZE, so the rows arrive frozen and
-/// all-visible and the closing VACUUM has nothing to do. Only for tables no foreign key
-/// references (TRUNCATE refuses the others).
+/// Tables no foreign key references are truncated (they are empty) and loaded with COPY
+/// FREEZE, so the rows arrive frozen and all-visible and the closing VACUUM has nothing to do
+/// (TRUNCATE refuses the other tables).
 pub async fn load<R: CopyRow>(
     client: &mut Client,
     table: Table,
     rows: impl Iterator<Item = R> + Send,
     bar: &ProgressBar,
 ) -> anyhow::Result<Copied> {
-    let sql = table.sql();
     let started = Instant::now();
-    let name = table.name();
     let tx = client.transaction().await?;
-    let freeze = table.is_leaf();
-    if freeze {
-        tx.batch_execute(sql.truncate).await?;
+    let set_aside = SetAside::take(&tx, table).await?;
+    let count = copy_in(&tx, table, rows, bar).await?;
+    bar.set_message("indexing");
+    let copy_seconds = started.elapsed().as_secs_f64();
+    set_aside.restore(&tx).await?;
+    tx.commit().await?;
+    Ok(Copied {
+        rows: count,
+        copy_seconds,
+        index_seconds: started.elapsed().as_secs_f64() - copy_seconds,
+    })
+}
+
+/// What the load takes out of the table's schema for its duration, to put back before commit.
+struct SetAside {
+    indexes: Vec<Row>,
+    triggers: Vec<Row>,
+}
+
+impl SetAside {
+    /// Truncates a leaf table, disables the user triggers and drops the plain indexes.
+    async fn take(tx: &Transaction<'_>, table: Table) -> anyhow::Result<Self> {
+        let name = table.name();
+        let triggers = tx
+            .query(USER_TRIGGERS, &[&name])
+            .await
+            .with_context(|| format!("cannot list the triggers of {name}"))?;
+        execute_column(tx, &triggers, 0).await?;
+        if table.is_leaf() {
+            tx.batch_execute(table.sql().truncate).await?;
+        }
+        let indexes = tx
+            .query(PLAIN_INDEXES, &[&name])
+            .await
+            .with_context(|| format!("cannot list the indexes of {name}"))?;
+        execute_column(tx, &indexes, 0).await?;
+        Ok(Self { indexes, triggers })
     }
-    let indexes = tx
-        .query(PLAIN_INDEXES, &[&name])
-        .await
-        .with_context(|| format!("cannot list the indexes of {name}"))?;
-    for index in &indexes {
-        tx.batch_execute(index.try_get::<_, &str>(0)?).await?;
+
+    /// Rebuilds the indexes with their comments and enables the triggers again.
+    async fn restore(&self, tx: &Transaction<'_>) -> anyhow::Result<()> {
+        execute_column(tx, &self.indexes, 1).await?;
+        execute_column(tx, &self.indexes, 2).await?;
+        execute_column(tx, &self.triggers, 1).await
     }
+}
+
+/// Runs the statement in `column` of every row; a NULL (an index without a comment) is skipped.
+async fn execute_column(tx: &Transaction<'_>, rows: &[Row], column: usize) -> anyhow::Result<()> {
+    for row in rows {
+        if let Some(sql) = row.try_get::<_, Option<&str>>(column)? {
+            tx.batch_execute(sql)
+                .await
+                .with_context(|| format!("cannot {sql}"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Streams `rows` through binary COPY (FREEZE for a leaf table) and returns how many went.
+async fn copy_in<R: CopyRow>(
+    tx: &Transaction<'_>,
+    table: Table,
+    rows: impl Iterator<Item = R> + Send,
+    bar: &ProgressBar,
+) -> anyhow::Result<u64> {
+    let sql = table.sql();
     let types: Vec<Type> = tx
         .prepare(sql.probe)
         .await?
@@ -86,9 +154,12 @@ pub async fn load<R: CopyRow>(
         .iter()
         .map(|c| c.type_().clone())
         .collect();
-    let sink = tx
-        .copy_in(if freeze { sql.copy_freeze } else { sql.copy })
-        .await?;
+    let statement = if table.is_leaf() {
+        sql.copy_freeze
+    } else {
+        sql.copy
+    };
+    let sink = tx.copy_in(statement).await?;
     let mut writer = pin!(BinaryCopyInWriter::new(sink, &types));
     let mut count = 0u64;
     for row in rows {
@@ -100,20 +171,7 @@ pub async fn load<R: CopyRow>(
     }
     writer.as_mut().finish().await?;
     bar.set_position(count);
-    bar.set_message("indexing");
-    let copy_seconds = started.elapsed().as_secs_f64();
-    for index in &indexes {
-        tx.batch_execute(index.try_get::<_, &str>(1)?).await?;
-        if let Some(comment) = index.try_get::<_, Option<&str>>(2)? {
-            tx.batch_execute(comment).await?;
-        }
-    }
-    tx.commit().await?;
-    Ok(Copied {
-        rows: count,
-        copy_seconds,
-        index_seconds: started.elapsed().as_secs_f64() - copy_seconds,
-    })
+    Ok(count)
 }
 
 /// A timestamp(tz): microseconds since 2000-01-01T00:00:00Z, as PostgreSQL stores it.

@@ -158,10 +158,11 @@ async fn revacuum(database: &Database, tables: &[String]) -> anyhow::Result<()> 
 }
 
 /// Rebuilds the trigger-maintained summary tables (V21) from the loaded rows and returns their
-/// names. COPY under `session_replication_role = replica` fires no trigger, so the summaries
-/// know nothing of the load until `refresh_summaries()` recounts it. A schema older than V21
-/// has no summaries: nothing is done. Before the VACUUMs, not beside them: a VACUUM skips
-/// (leaves not all-visible) a page it cannot lock because the rebuild's scan has it pinned.
+/// names. The load fires no summary trigger (`copy::load` disables them, and superusers COPY
+/// under `session_replication_role = replica`), so the summaries know nothing of the load
+/// until `refresh_summaries()` recounts it. A schema older than V21 has no summaries: nothing
+/// is done. Before the VACUUMs, not beside them: a VACUUM skips (leaves not all-visible) a page
+/// it cannot lock because the rebuild's scan has it pinned.
 async fn summarize(database: &Database) -> anyhow::Result<Vec<String>> {
     let client = database.connect().await?;
     client.batch_execute(SESSION).await?;

@@ -246,6 +246,71 @@ async fn seeding_leaves_every_table_analyzed_and_all_visible() {
     assert_summaries_exact(&db.client().await, "lma seed").await;
 }
 
+/// The owner of the database who is not a superuser (a managed server's usual migration
+/// role): COPY checks each foreign key and fires every trigger it is allowed to, so the load
+/// must disable the summaries' triggers itself. Concurrent loads deadlocked on them before.
+#[tokio::test]
+async fn an_owner_who_is_not_a_superuser_seeds_the_same_data() {
+    let (owned, reference) = tokio::join!(TestDb::new(), TestDb::migrated());
+    let role = format!("lma_owner_{}", std::process::id());
+    let admin = crate::support::connect(&crate::support::server().url("postgres")).await;
+    admin
+        .batch_execute(&format!(
+            "CREATE ROLE {role} NOLOGIN CREATEROLE; ALTER DATABASE \"{}\" OWNER TO {role}",
+            owned.name
+        ))
+        .await
+        .unwrap();
+    let url = owned.url_as(&role);
+    let lma = |args: &[&str]| {
+        let mut command = crate::support::lma_binary();
+        command
+            .arg("--database-url")
+            .arg(&url)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    assert_eq!(lma(&["migrate", "-q"]).status.code(), Some(0));
+    let anchor = ["--anchor", "2026-01-01"];
+    let output = lma(&[
+        &["seed", "--leads", "500", "--seed", "5", "--format", "json"][..],
+        &anchor,
+    ]
+    .concat());
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(json(&output)["fk_triggers_skipped"], false);
+    seed_db_at(&reference, 500, 5, date(anchor[1])).await;
+    let client = owned.client().await;
+    assert_eq!(
+        content_hashes(&client).await,
+        content_hashes(&reference.client().await).await
+    );
+    assert_summaries_exact(&client, "a non-superuser's seed").await;
+    let triggers = "SELECT string_agg(tgname || ' ' || tgenabled::text, ', ' ORDER BY tgname)
+                    FROM pg_trigger WHERE NOT tgisinternal";
+    let enabled: String = client.query_one(triggers, &[]).await.unwrap().get(0);
+    let expected: String = reference
+        .client()
+        .await
+        .query_one(triggers, &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(enabled, expected);
+    assert!(!enabled.contains(" D"), "{enabled}");
+    drop((client, owned));
+    admin
+        .batch_execute(&format!("DROP ROLE {role}"))
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn tiny_loads_exactly_the_planned_rows() {
     let db = TestDb::migrated().await;

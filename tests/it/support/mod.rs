@@ -145,6 +145,18 @@ impl TestDb {
         Self { name, url }
     }
 
+    /// This database's URL with the session run as `role` (`options=-c role=...`): the
+    /// harness's login, acting with that role's privileges only, so a test can be a
+    /// non-superuser without a login role or a password of its own.
+    pub fn url_as(&self, role: &str) -> String {
+        let option = format!("options=-c%20role%3D{role}");
+        match (self.url.contains("://"), self.url.contains('?')) {
+            (true, true) => format!("{}&{option}", self.url),
+            (true, false) => format!("{}?{option}", self.url),
+            (false, _) => format!("{} options='-c role={role}'", self.url),
+        }
+    }
+
     /// A new connection to this database.
     pub async fn client(&self) -> Client {
         connect(&self.url).await
