@@ -62,6 +62,11 @@ const TRUNCATE_ALL: &str = "TRUNCATE organizations, users, custom_field_definiti
 
 const IS_SUPERUSER: &str = "SELECT rolsuper FROM pg_roles WHERE rolname = current_user";
 
+/// The current role, and the tables among `$1` whose owner's privileges it does not have.
+const NOT_OWNED: &str = "SELECT current_user::text, string_agg(c.relname::text, ', ' ORDER BY c.relname)
+    FROM pg_class AS c
+    WHERE c.oid = ANY($1::text[]::regclass[]) AND NOT pg_has_role(current_user, c.relowner, 'USAGE')";
+
 /// The identity sequence follows the loaded ids: the next insert gets max(id) + 1.
 const SET_SEQUENCE: &str = "SELECT setval(pg_get_serial_sequence($1, 'id'), $2, $3)";
 
@@ -113,6 +118,7 @@ pub async fn seed(
     let started = Instant::now();
     let mut client = database.connect().await?;
     check_migrated(&mut client, database, options.allow_pending).await?;
+    check_owner(&client, database).await?;
     make_room(&client, database, options.truncate).await?;
     let skip_fk_triggers = is_superuser(&client).await?;
     if !skip_fk_triggers {
@@ -197,6 +203,23 @@ async fn check_migrated(
             "run `lma migrate` first, or pass --allow-pending to seed an older schema".to_owned()
         };
         bail!("refusing to seed {target}: it is not migrated to the latest version (at {version}, latest {latest}); {fix}");
+    }
+    Ok(())
+}
+
+/// Refuses a role without the tables' owner's privileges before anything is loaded: the load
+/// drops and rebuilds their indexes and disables their triggers, which only the owner may do,
+/// and COPY refuses a table with row-level security to anyone else. Failing in the middle would
+/// leave the tables that had committed loaded.
+async fn check_owner(client: &Client, database: &Database) -> anyhow::Result<()> {
+    let names: Vec<&str> = Table::ALL.iter().map(|t| t.name()).collect();
+    let row = client.query_one(NOT_OWNED, &[&names]).await?;
+    let (role, tables): (String, Option<String>) = (row.try_get(0)?, row.try_get(1)?);
+    if let Some(tables) = tables {
+        bail!(
+            "refusing to seed {}: the role {role} does not own {tables}; the seed drops and rebuilds their indexes, so run it as their owner",
+            database.describe()
+        );
     }
     Ok(())
 }

@@ -311,6 +311,42 @@ async fn an_owner_who_is_not_a_superuser_seeds_the_same_data() {
         .unwrap();
 }
 
+/// A role with every privilege on the tables but not their ownership cannot rebuild their
+/// indexes: refused before anything is loaded.
+#[tokio::test]
+async fn a_role_that_does_not_own_the_tables_is_refused() {
+    let db = TestDb::migrated().await;
+    let role = format!("lma_writer_{}", std::process::id());
+    let client = db.client().await;
+    client
+        .batch_execute(&format!(
+            "CREATE ROLE {role} NOLOGIN BYPASSRLS;
+             GRANT ALL ON ALL TABLES IN SCHEMA public TO {role};
+             GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}"
+        ))
+        .await
+        .unwrap();
+    let mut command = crate::support::lma_binary();
+    command.arg("--database-url").arg(db.url_as(&role));
+    let stderr = refused(command.args(["seed", "--scale", "tiny"]));
+    assert!(
+        stderr.contains(&format!(
+            "the role {role} does not own activity_logs, campaign_leads,"
+        )),
+        "{stderr}"
+    );
+    assert_eq!(
+        count(&client, "SELECT count(*) FROM organizations").await,
+        0
+    );
+    drop((client, db));
+    let admin = crate::support::connect(&crate::support::server().url("postgres")).await;
+    admin
+        .batch_execute(&format!("DROP ROLE {role}"))
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn tiny_loads_exactly_the_planned_rows() {
     let db = TestDb::migrated().await;
