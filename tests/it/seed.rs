@@ -9,7 +9,7 @@ use lma::seed::{self, Options};
 use tokio_postgres::Client;
 
 use crate::schema::summaries::assert_summaries_exact;
-use crate::support::{json, TestDb};
+use crate::support::{json, TestDb, TestRole};
 
 /// Seeds through the library, quietly, with the history ending today (as `lma seed` does).
 async fn seed_db(db: &TestDb, leads: u32, seed: u64) {
@@ -251,100 +251,69 @@ async fn seeding_leaves_every_table_analyzed_and_all_visible() {
 /// must disable the summaries' triggers itself. Concurrent loads deadlocked on them before.
 #[tokio::test]
 async fn an_owner_who_is_not_a_superuser_seeds_the_same_data() {
+    let role = TestRole::create("CREATEROLE").await;
     let (owned, reference) = tokio::join!(TestDb::new(), TestDb::migrated());
-    let role = format!("lma_owner_{}", std::process::id());
-    let admin = crate::support::connect(&crate::support::server().url("postgres")).await;
-    admin
-        .batch_execute(&format!(
-            "CREATE ROLE {role} NOLOGIN CREATEROLE; ALTER DATABASE \"{}\" OWNER TO {role}",
-            owned.name
-        ))
-        .await
+    let give = format!("ALTER DATABASE \"{}\" OWNER TO {}", owned.name, role.name);
+    owned.client().await.batch_execute(&give).await.unwrap();
+    owned
+        .lma_as(&role)
+        .args(["migrate", "-q"])
+        .assert()
+        .success();
+    let output = owned
+        .lma_as(&role)
+        .args([
+            "seed",
+            "--leads",
+            "500",
+            "--seed",
+            "5",
+            "--anchor",
+            "2026-01-01",
+        ])
+        .args(["--format", "json"])
+        .output()
         .unwrap();
-    let url = owned.url_as(&role);
-    let lma = |args: &[&str]| {
-        let mut command = crate::support::lma_binary();
-        command
-            .arg("--database-url")
-            .arg(&url)
-            .args(args)
-            .output()
-            .unwrap()
-    };
-    assert_eq!(lma(&["migrate", "-q"]).status.code(), Some(0));
-    let anchor = ["--anchor", "2026-01-01"];
-    let output = lma(&[
-        &["seed", "--leads", "500", "--seed", "5", "--format", "json"][..],
-        &anchor,
-    ]
-    .concat());
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_eq!(output.status.code(), Some(0));
     assert_eq!(json(&output)["fk_triggers_skipped"], false);
-    seed_db_at(&reference, 500, 5, date(anchor[1])).await;
-    let client = owned.client().await;
+    seed_db_at(&reference, 500, 5, date("2026-01-01")).await;
+    let (client, expected) = (owned.client().await, reference.client().await);
     assert_eq!(
         content_hashes(&client).await,
-        content_hashes(&reference.client().await).await
+        content_hashes(&expected).await
     );
     assert_summaries_exact(&client, "a non-superuser's seed").await;
     let triggers = "SELECT string_agg(tgname || ' ' || tgenabled::text, ', ' ORDER BY tgname)
                     FROM pg_trigger WHERE NOT tgisinternal";
     let enabled: String = client.query_one(triggers, &[]).await.unwrap().get(0);
-    let expected: String = reference
-        .client()
-        .await
-        .query_one(triggers, &[])
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(enabled, expected);
+    let as_migrated: String = expected.query_one(triggers, &[]).await.unwrap().get(0);
+    assert_eq!(enabled, as_migrated);
     assert!(!enabled.contains(" D"), "{enabled}");
-    drop((client, owned));
-    admin
-        .batch_execute(&format!("DROP ROLE {role}"))
-        .await
-        .unwrap();
 }
 
 /// A role with every privilege on the tables but not their ownership cannot rebuild their
 /// indexes: refused before anything is loaded.
 #[tokio::test]
 async fn a_role_that_does_not_own_the_tables_is_refused() {
+    let role = TestRole::create("BYPASSRLS").await;
     let db = TestDb::migrated().await;
-    let role = format!("lma_writer_{}", std::process::id());
     let client = db.client().await;
-    client
-        .batch_execute(&format!(
-            "CREATE ROLE {role} NOLOGIN BYPASSRLS;
-             GRANT ALL ON ALL TABLES IN SCHEMA public TO {role};
-             GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}"
-        ))
-        .await
-        .unwrap();
-    let mut command = crate::support::lma_binary();
-    command.arg("--database-url").arg(db.url_as(&role));
-    let stderr = refused(command.args(["seed", "--scale", "tiny"]));
-    assert!(
-        stderr.contains(&format!(
-            "the role {role} does not own activity_logs, campaign_leads,"
-        )),
-        "{stderr}"
+    let grants = format!(
+        "GRANT ALL ON ALL TABLES IN SCHEMA public TO {0};
+         GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {0}",
+        role.name
     );
+    client.batch_execute(&grants).await.unwrap();
+    let stderr = refused(db.lma_as(&role).args(["seed", "--scale", "tiny"]));
+    let expected = format!(
+        "the role {} does not own activity_logs, campaign_leads,",
+        role.name
+    );
+    assert!(stderr.contains(&expected), "{stderr}");
     assert_eq!(
         count(&client, "SELECT count(*) FROM organizations").await,
         0
     );
-    drop((client, db));
-    let admin = crate::support::connect(&crate::support::server().url("postgres")).await;
-    admin
-        .batch_execute(&format!("DROP ROLE {role}"))
-        .await
-        .unwrap();
 }
 
 #[tokio::test]

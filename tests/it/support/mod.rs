@@ -145,16 +145,19 @@ impl TestDb {
         Self { name, url }
     }
 
-    /// This database's URL with the session run as `role` (`options=-c role=...`): the
-    /// harness's login, acting with that role's privileges only, so a test can be a
-    /// non-superuser without a login role or a password of its own.
-    pub fn url_as(&self, role: &str) -> String {
-        let option = format!("options=-c%20role%3D{role}");
-        match (self.url.contains("://"), self.url.contains('?')) {
+    /// The `lma` binary, pointed at this database with the session run as `role` (`options=-c
+    /// role=...`): the harness's login acting with that role's privileges only, so a test can
+    /// be a non-superuser without a login role or a password of its own.
+    pub fn lma_as(&self, role: &TestRole) -> assert_cmd::Command {
+        let option = format!("options=-c%20role%3D{}", role.name);
+        let url = match (self.url.contains("://"), self.url.contains('?')) {
             (true, true) => format!("{}&{option}", self.url),
             (true, false) => format!("{}?{option}", self.url),
-            (false, _) => format!("{} options='-c role={role}'", self.url),
-        }
+            (false, _) => format!("{} options='-c role={}'", self.url, role.name),
+        };
+        let mut command = lma_binary();
+        command.arg("--database-url").arg(url);
+        command
     }
 
     /// A new connection to this database.
@@ -186,20 +189,56 @@ impl Drop for TestDb {
             }
             return;
         }
-        let name = self.name.clone();
-        // Drop runs inside the test's runtime, which cannot block on another; use a thread.
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async {
-                let sql = format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)");
-                server.admin().await.batch_execute(&sql).await.unwrap();
-            });
-        })
-        .join()
-        .expect("dropping the test database failed");
+        admin_from_drop(format!(
+            "DROP DATABASE IF EXISTS \"{}\" WITH (FORCE)",
+            self.name
+        ));
+    }
+}
+
+/// Runs `sql` on the server as the harness's login, from a `Drop`: that runs inside the test's
+/// runtime, which cannot block on another, so the statement gets a thread and a runtime.
+fn admin_from_drop(sql: String) {
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            server().admin().await.batch_execute(&sql).await.unwrap();
+        });
+    })
+    .join()
+    .expect("a statement of the harness failed");
+}
+
+/// A role for one test (roles are the cluster's, not a database's), dropped when the test
+/// passes. Declare it before the databases it owns or holds privileges in: they are dropped
+/// first.
+pub struct TestRole {
+    pub name: String,
+}
+
+impl TestRole {
+    /// `CREATE ROLE <name> NOLOGIN <attributes>`, named after the running test.
+    pub async fn create(attributes: &str) -> Self {
+        let name = database_name(std::thread::current().name().unwrap_or("test"));
+        let sql = format!("CREATE ROLE {name} NOLOGIN {attributes}");
+        server()
+            .admin()
+            .await
+            .batch_execute(&sql)
+            .await
+            .unwrap_or_else(|err| panic!("cannot {sql}: {err:#}"));
+        Self { name }
+    }
+}
+
+impl Drop for TestRole {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            admin_from_drop(format!("DROP ROLE IF EXISTS {}", self.name));
+        }
     }
 }
 
