@@ -274,7 +274,8 @@ async fn an_owner_who_is_not_a_superuser_seeds_the_same_data() {
         .args(["--format", "json"])
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert_eq!(json(&output)["fk_triggers_skipped"], false);
     seed_db_at(&reference, 500, 5, date("2026-01-01")).await;
     let (client, expected) = (owned.client().await, reference.client().await);

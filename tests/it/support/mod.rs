@@ -155,9 +155,7 @@ impl TestDb {
             (true, false) => format!("{}?{option}", self.url),
             (false, _) => format!("{} options='-c role={}'", self.url, role.name),
         };
-        let mut command = lma_binary();
-        command.arg("--database-url").arg(url);
-        command
+        lma_at(&url)
     }
 
     /// A new connection to this database.
@@ -167,10 +165,15 @@ impl TestDb {
 
     /// The `lma` binary, pointed at this database, with a clean environment.
     pub fn lma(&self) -> assert_cmd::Command {
-        let mut command = lma_binary();
-        command.arg("--database-url").arg(&self.url);
-        command
+        lma_at(&self.url)
     }
+}
+
+/// The `lma` binary pointed at `url`, with a clean environment.
+fn lma_at(url: &str) -> assert_cmd::Command {
+    let mut command = lma_binary();
+    command.arg("--database-url").arg(url);
+    command
 }
 
 impl Drop for TestDb {
