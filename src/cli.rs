@@ -70,6 +70,9 @@ pub enum Command {
     Migrate(MigrateArgs),
     /// List every migration with its state: applied, pending, divergent or missing.
     Status(StatusArgs),
+    /// Record the migrations up to VERSION as applied without running them, to adopt a
+    /// database built another way. Refused when the history already has rows.
+    Baseline(BaselineArgs),
     /// Report index health: every index and table, and findings (unused, redundant, missing FK
     /// index, invalid, bloat, heavy sequential scans) with the SQL that fixes each.
     Indexes(IndexesArgs),
@@ -99,11 +102,24 @@ pub struct MigrateArgs {
 
     /// Stop after this version instead of applying everything.
     #[arg(long, value_name = "VERSION")]
-    pub target: Option<i32>,
+    pub target: Option<i64>,
 
     /// Apply the pending migrations in one transaction, report each, and roll back.
     #[arg(long)]
     pub dry_run: bool,
+
+    #[command(flatten)]
+    pub policy: PolicyArgs,
+}
+
+/// Options of `lma baseline`.
+#[derive(Debug, Args)]
+pub struct BaselineArgs {
+    /// The newest version the database already has.
+    pub version: i64,
+
+    #[command(flatten)]
+    pub source: SourceArgs,
 
     #[command(flatten)]
     pub policy: PolicyArgs,

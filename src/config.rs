@@ -95,7 +95,7 @@ pub struct IndexesSection {
 impl Default for IndexesSection {
     fn default() -> Self {
         Self {
-            min_stats_age: Duration::from_secs(7 * 24 * 60 * 60),
+            min_stats_age: Duration::from_hours(7 * 24),
             unused_max_scans: 0,
             unused_max_tuples_read: 0,
             bloat_min_size: 10 * 1024 * 1024,
@@ -235,11 +235,11 @@ mod tests {
     fn indexes_thresholds_default_and_parse() {
         let config =
             parse("[indexes]\nmin_stats_age = \"1d\"\nbloat_min_size = \"8kB\"\n").unwrap();
-        assert_eq!(config.indexes.min_stats_age, Duration::from_secs(86_400));
+        assert_eq!(config.indexes.min_stats_age, Duration::from_hours(24));
         assert_eq!(config.indexes.bloat_min_size, 8192);
         assert_eq!(config.indexes.unused_max_scans, 0);
         let defaults = FileConfig::default().indexes;
-        assert_eq!(defaults.min_stats_age, Duration::from_secs(7 * 86_400));
+        assert_eq!(defaults.min_stats_age, Duration::from_hours(7 * 24));
     }
 
     #[test]

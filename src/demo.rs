@@ -103,8 +103,8 @@ async fn run_steps(context: &Context, sandbox: &Sandbox) -> anyhow::Result<DemoR
     let set = MigrationSet::embedded();
     let migrator = Migrator::new(&set, Policy::default(), &context.progress);
     let migrate = migrator.apply(&database, None).await?;
-    let mut client = database.connect().await?;
-    let status = StatusReport::read(&mut client, &set, database.describe()).await?;
+    let client = database.connect().await?;
+    let status = StatusReport::of(&client, &set, database.describe()).await?;
     let options = seed::Options {
         scale: Some(Scale::Small),
         leads: Scale::Small.leads(),

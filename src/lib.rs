@@ -27,6 +27,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     match cli.command {
         Command::Migrate(args) => migrate::run(&context, &args).await,
         Command::Status(args) => migrate::status::run(&context, &args).await,
+        Command::Baseline(args) => migrate::baseline::run(&context, &args).await,
         Command::Indexes(args) => indexes::run(&context, &args).await,
         Command::Seed(args) => seed::run(&context, &args).await,
         Command::Check(args) => check::run(&context, &args).await,

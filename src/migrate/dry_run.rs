@@ -1,13 +1,22 @@
 //! `lma migrate --dry-run`: apply the pending migrations inside one transaction and roll back.
 //! PostgreSQL's DDL is transactional, so this proves they would apply, and changes nothing.
+//!
+//! Why it cannot commit: lma never sends COMMIT; the migrations were refused up front if they
+//! hold any transaction control (script.rs); each statement goes alone through the extended
+//! protocol, where the server refuses a second command in one request; inside a transaction
+//! block neither DO nor CALL may commit; and, should the transaction end anyway, the session's
+//! default is read-only, so nothing after it could write, and the transaction-id check stops
+//! the run at the next statement.
 
-use refinery::Migration;
 use serde::Serialize;
 use tokio_postgres::Client;
 
+use super::executor::{ended_transaction, run_statement, transaction_id, ExecError};
 use super::failure;
+use super::session::Session;
 use super::source::MigrationSet;
-use super::statements;
+use super::statements::Statement;
+use super::Planned;
 use crate::output::{Block, Report, Table, Tone};
 
 /// What the dry run learned about one migration.
@@ -28,7 +37,7 @@ pub enum Outcome {
 /// One migration's line in the dry-run report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
-    pub version: i32,
+    pub version: i64,
     pub name: String,
     pub outcome: Outcome,
     pub error: Option<String>,
@@ -84,32 +93,36 @@ impl Report for DryRunReport {
 
 /// Tries `pending` in one transaction, each under a savepoint, and rolls everything back.
 pub async fn run(
-    client: &mut Client,
+    session: &Session,
     set: &MigrationSet,
-    pending: &[&Migration],
+    pending: &[Planned<'_>],
     database: String,
 ) -> anyhow::Result<DryRunReport> {
-    let transaction = client.transaction().await?;
+    let client = &session.client;
+    client.batch_execute("BEGIN READ WRITE").await?;
+    let xid = transaction_id(client).await?;
     let mut migrations = Vec::new();
-    let mut stopped: Option<Outcome> = None;
-    for migration in pending {
-        let sql = migration.sql().unwrap_or_default();
-        let (outcome, error) = match stopped {
-            Some(_) => (Outcome::NotReached, None),
-            None if statements::is_no_transaction(sql) => (Outcome::NotVerifiable, None),
-            None => try_one(&transaction, set, migration, sql).await?,
+    let mut stopped = false;
+    for planned in pending {
+        let (outcome, error) = if stopped {
+            (Outcome::NotReached, None)
+        } else if planned.script.transactional {
+            try_one(session, set, planned, xid).await?
+        } else {
+            (Outcome::NotVerifiable, None)
         };
-        if outcome != Outcome::Ok {
-            stopped = stopped.or(Some(outcome));
-        }
+        stopped |= outcome != Outcome::Ok;
         migrations.push(Entry {
-            version: migration.version(),
-            name: migration.name().to_owned(),
+            version: planned.migration.version(),
+            name: planned.migration.name().to_owned(),
             outcome,
             error,
         });
     }
-    transaction.rollback().await?;
+    if transaction_id(client).await? != xid {
+        anyhow::bail!("the dry run's transaction ended before its rollback; run `lma status`");
+    }
+    client.batch_execute("ROLLBACK").await?;
     Ok(DryRunReport {
         database,
         migrations,
@@ -117,22 +130,43 @@ pub async fn run(
 }
 
 async fn try_one(
-    transaction: &tokio_postgres::Transaction<'_>,
+    session: &Session,
     set: &MigrationSet,
-    migration: &Migration,
-    sql: &str,
+    planned: &Planned<'_>,
+    xid: i64,
 ) -> anyhow::Result<(Outcome, Option<String>)> {
-    transaction.batch_execute("SAVEPOINT lma_dry_run").await?;
-    match transaction.batch_execute(sql).await {
+    let client = &session.client;
+    client.batch_execute("SAVEPOINT lma_dry_run").await?;
+    // Each migration starts from lma's settings, as in a real run; the read-only default makes
+    // anything after an escaped COMMIT fail instead of writing.
+    session.reset().await?;
+    client
+        .batch_execute("SET default_transaction_read_only = on")
+        .await?;
+    match statements(client, &planned.script.statements, xid).await {
         Ok(()) => Ok((Outcome::Ok, None)),
         Err(err) => {
-            transaction
+            client
                 .batch_execute("ROLLBACK TO SAVEPOINT lma_dry_run")
                 .await?;
-            Ok((
-                Outcome::Failed,
-                Some(failure::describe(set, migration, &err)),
-            ))
+            let error = failure::describe(set, planned.migration, &err);
+            Ok((Outcome::Failed, Some(error)))
         }
     }
+}
+
+async fn statements(client: &Client, list: &[Statement], xid: i64) -> Result<(), ExecError> {
+    for statement in list {
+        run_statement(client, statement)
+            .await
+            .map_err(|source| ExecError::Sql {
+                source,
+                line: statement.line,
+                statement: statement.text.clone(),
+            })?;
+        if transaction_id(client).await? != xid {
+            return Err(ended_transaction(statement));
+        }
+    }
+    Ok(())
 }

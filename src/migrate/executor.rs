@@ -1,20 +1,26 @@
-//! The executor refinery drives: its public async traits implemented on a wrapper around the
-//! tokio-postgres client, so lma keeps refinery's history table and checksums while deciding
-//! itself how each migration runs.
+//! Runs one migration's statements on the migration session, one statement per request.
 //!
-//! A migration runs in one transaction with its history row, as refinery does; a migration
-//! marked `-- lma:no-transaction` runs statement by statement outside a transaction, and its
-//! history row is written only after every statement succeeded. Before each
-//! `CREATE INDEX CONCURRENTLY`, an INVALID index of the same name (left by an earlier failed
+//! A transactional migration runs in one transaction with its history row. Each statement goes
+//! alone through the extended protocol, where PostgreSQL itself refuses a string holding more
+//! than one command, so the statements lma checked (script.rs) are exactly the ones that run,
+//! and every error names its statement's line. After each statement the transaction id is
+//! compared with the one at BEGIN: a transaction that ended anyway stops the run at once.
+//!
+//! A `-- lma:no-transaction` migration runs statement by statement outside a transaction; its
+//! history row is written after the last one succeeded and no transaction was left open. Before
+//! each `CREATE INDEX CONCURRENTLY`, an INVALID index of the same name (left by an earlier failed
 //! build) is dropped, so a rerun converges.
 
-use refinery::{AsyncMigrate, Migration};
-use refinery_core::traits::r#async::{AsyncQuery, AsyncTransaction};
-use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
-use tokio_postgres::{Client, Row};
+use bytes::Bytes;
+use futures_util::SinkExt as _;
+use refinery::Migration;
+use tokio_postgres::error::SqlState;
+use tokio_postgres::Client;
 
-use super::statements;
+use super::history::History;
+use super::lock::MigrationLock;
+use super::script::{concurrent_index_name, Script};
+use super::statements::Statement;
 
 const INVALID_INDEX_SQL: &str = "SELECT format('%I.%I', n.nspname, c.relname)
     FROM pg_index i
@@ -22,94 +28,141 @@ const INVALID_INDEX_SQL: &str = "SELECT format('%I.%I', n.nspname, c.relname)
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE c.relname = $1 AND n.nspname = ANY (current_schemas(false)) AND NOT i.indisvalid";
 
-/// Why the executor failed.
+/// Why a migration failed.
 #[derive(Debug, thiserror::Error)]
 pub enum ExecError {
-    /// A statement failed. `line` is where it starts in the migration file; `statement` is its
-    /// text when it ran alone, since PostgreSQL's error position counts from its start.
+    /// A statement of the migration failed. `line` is where it starts in the file; `statement`
+    /// is its text, since PostgreSQL's error position counts from its start.
     #[error("{source}")]
     Sql {
         source: tokio_postgres::Error,
         line: usize,
-        statement: Option<String>,
+        statement: String,
     },
-    /// The migration text or the history table could not be read.
+    /// One of lma's own statements around the migration (BEGIN, the history row, COMMIT).
+    #[error("{what}: {source}")]
+    Runner {
+        what: &'static str,
+        #[source]
+        source: tokio_postgres::Error,
+    },
+    /// The safety model stopped the migration at run time; the text says why.
     #[error("{0}")]
-    Invalid(String),
+    Unsafe(String),
 }
 
-impl ExecError {
-    fn whole(source: tokio_postgres::Error) -> Self {
-        Self::Sql {
-            source,
-            line: 1,
-            statement: None,
-        }
-    }
+fn runner(what: &'static str) -> impl Fn(tokio_postgres::Error) -> ExecError {
+    move |source| ExecError::Runner { what, source }
+}
 
-    fn alone(statement: &statements::Statement) -> impl Fn(tokio_postgres::Error) -> Self + '_ {
-        move |source| Self::Sql {
-            source,
-            line: statement.line,
-            statement: Some(statement.text.clone()),
-        }
+fn at(statement: &Statement) -> impl Fn(tokio_postgres::Error) -> ExecError + '_ {
+    move |source| ExecError::Sql {
+        source,
+        line: statement.line,
+        statement: statement.text.clone(),
     }
 }
 
-/// Runs migrations for refinery on a borrowed client.
-pub struct Executor<'c> {
-    client: &'c mut Client,
+/// Runs migrations on the session's client, guarded by the migration lock.
+pub struct Executor<'a> {
+    client: &'a Client,
+    history: &'a History,
+    lock: &'a MigrationLock,
     /// Invalid indexes dropped before being rebuilt, as schema-qualified names.
     pub rebuilt: Vec<String>,
 }
 
-impl<'c> Executor<'c> {
+impl<'a> Executor<'a> {
     #[must_use]
-    pub fn new(client: &'c mut Client) -> Self {
+    pub fn new(client: &'a Client, history: &'a History, lock: &'a MigrationLock) -> Self {
         Self {
             client,
+            history,
+            lock,
             rebuilt: Vec::new(),
         }
     }
 
-    async fn in_transaction(&mut self, queries: &[&str]) -> Result<usize, ExecError> {
-        let transaction = self.client.transaction().await.map_err(ExecError::whole)?;
-        for query in queries {
-            transaction
-                .batch_execute(query)
-                .await
-                .map_err(ExecError::whole)?;
+    /// Applies one migration and records it.
+    pub async fn apply(&mut self, migration: &Migration, script: &Script) -> Result<(), ExecError> {
+        if script.transactional {
+            self.in_transaction(migration, script).await
+        } else {
+            self.outside_transaction(migration, script).await
         }
-        transaction.commit().await.map_err(ExecError::whole)?;
-        Ok(queries.len())
+    }
+
+    async fn in_transaction(
+        &mut self,
+        migration: &Migration,
+        script: &Script,
+    ) -> Result<(), ExecError> {
+        let client = self.client;
+        client
+            .batch_execute("BEGIN")
+            .await
+            .map_err(runner("BEGIN"))?;
+        let outcome = self.body(migration, script).await;
+        if outcome.is_err() {
+            // The transaction may already be aborted or gone; the error that matters is the first.
+            let _ = client.batch_execute("ROLLBACK").await;
+            return outcome;
+        }
+        client
+            .batch_execute("COMMIT")
+            .await
+            .map_err(runner("COMMIT"))
+    }
+
+    async fn body(&self, migration: &Migration, script: &Script) -> Result<(), ExecError> {
+        let xid = transaction_id(self.client).await?;
+        for statement in &script.statements {
+            run_statement(self.client, statement)
+                .await
+                .map_err(at(statement))?;
+            if transaction_id(self.client).await? != xid {
+                return Err(ended_transaction(statement));
+            }
+        }
+        self.history
+            .record(self.client, migration)
+            .await
+            .map_err(runner("cannot record the migration in the history"))?;
+        self.still_locked().await
     }
 
     async fn outside_transaction(
         &mut self,
-        script: &str,
-        then: &[&str],
-    ) -> Result<usize, ExecError> {
-        let parts =
-            statements::split(script).map_err(|err| ExecError::Invalid(format!("{err:#}")))?;
-        for statement in &parts {
-            if let Some(name) = statements::concurrent_index_name(&statement.text) {
-                self.drop_if_invalid(&name)
-                    .await
-                    .map_err(ExecError::alone(statement))?;
+        migration: &Migration,
+        script: &Script,
+    ) -> Result<(), ExecError> {
+        for statement in &script.statements {
+            if let Some(name) = concurrent_index_name(&statement.text) {
+                self.drop_if_invalid(&name).await.map_err(at(statement))?;
             }
-            self.client
-                .batch_execute(&statement.text)
+            run_statement(self.client, statement)
                 .await
-                .map_err(ExecError::alone(statement))?;
+                .map_err(at(statement))?;
         }
+        if in_transaction(self.client).await? {
+            let _ = self.client.batch_execute("ROLLBACK").await;
+            return Err(ExecError::Unsafe(
+                "it left a transaction open, so its work would roll back when lma disconnects; rolled back, and not recorded".to_owned(),
+            ));
+        }
+        self.still_locked().await?;
         // The history row comes last: a run that dies midway is retried from the start.
-        for query in then {
-            self.client
-                .batch_execute(query)
-                .await
-                .map_err(ExecError::whole)?;
-        }
-        Ok(parts.len() + then.len())
+        self.history
+            .record(self.client, migration)
+            .await
+            .map_err(runner("cannot record the migration in the history"))
+    }
+
+    async fn still_locked(&self) -> Result<(), ExecError> {
+        self.lock
+            .verify()
+            .await
+            .map_err(|err| ExecError::Unsafe(format!("{err:#}; not committed")))
     }
 
     async fn drop_if_invalid(&mut self, name: &str) -> Result<(), tokio_postgres::Error> {
@@ -125,43 +178,48 @@ impl<'c> Executor<'c> {
     }
 }
 
-impl AsyncTransaction for Executor<'_> {
-    type Error = ExecError;
+/// Sends one statement alone through the extended protocol (one command per request, as
+/// PostgreSQL enforces there); a `COPY … FROM STDIN` is sent its data.
+pub async fn run_statement(
+    client: &Client,
+    statement: &Statement,
+) -> Result<(), tokio_postgres::Error> {
+    let Some(data) = &statement.copy_data else {
+        client.query_typed(&statement.text, &[]).await?;
+        return Ok(());
+    };
+    let sink = client.copy_in::<_, Bytes>(statement.text.as_str()).await?;
+    futures_util::pin_mut!(sink);
+    sink.send(Bytes::from(data.clone())).await?;
+    sink.finish().await?;
+    Ok(())
+}
 
-    async fn execute<'a, T: Iterator<Item = &'a str> + Send + 'a>(
-        &mut self,
-        queries: T,
-    ) -> Result<usize, Self::Error> {
-        let queries: Vec<&str> = queries.collect();
-        match queries.split_first() {
-            Some((script, then)) if statements::is_no_transaction(script) => {
-                self.outside_transaction(script, then).await
-            }
-            _ => self.in_transaction(&queries).await,
-        }
+/// The current transaction's id, assigning one if needed (DDL assigns one anyway).
+pub async fn transaction_id(client: &Client) -> Result<i64, ExecError> {
+    let rows = client
+        .query_typed("SELECT txid_current()", &[])
+        .await
+        .map_err(runner("cannot read the transaction id"))?;
+    rows.first()
+        .and_then(|row| row.try_get(0).ok())
+        .ok_or_else(|| ExecError::Unsafe("cannot read the transaction id".to_owned()))
+}
+
+/// Whether the session is inside a transaction block: `SAVEPOINT` only works there.
+async fn in_transaction(client: &Client) -> Result<bool, ExecError> {
+    match client.batch_execute("SAVEPOINT lma_probe").await {
+        Ok(()) => Ok(true),
+        Err(err) if err.code() == Some(&SqlState::NO_ACTIVE_SQL_TRANSACTION) => Ok(false),
+        Err(err) => Err(runner("cannot tell whether a transaction is open")(err)),
     }
 }
 
-impl AsyncQuery<Vec<Migration>> for Executor<'_> {
-    async fn query(&mut self, query: &str) -> Result<Vec<Migration>, Self::Error> {
-        let rows = Client::query(self.client, query, &[])
-            .await
-            .map_err(ExecError::whole)?;
-        rows.iter().map(applied_migration).collect()
-    }
-}
-
-impl AsyncMigrate for Executor<'_> {}
-
-/// A history row as refinery wrote it: version, name, applied_on (RFC 3339), checksum.
-fn applied_migration(row: &Row) -> Result<Migration, ExecError> {
-    let invalid = |what: &str| ExecError::Invalid(format!("history row with an invalid {what}"));
-    let version: i32 = row.try_get(0).map_err(|_| invalid("version"))?;
-    let name: String = row.try_get(1).map_err(|_| invalid("name"))?;
-    let applied_on: String = row.try_get(2).map_err(|_| invalid("applied_on"))?;
-    let applied_on =
-        OffsetDateTime::parse(&applied_on, &Rfc3339).map_err(|_| invalid("applied_on"))?;
-    let checksum: String = row.try_get(3).map_err(|_| invalid("checksum"))?;
-    let checksum = checksum.parse::<u64>().map_err(|_| invalid("checksum"))?;
-    Ok(Migration::applied(version, name, applied_on, checksum))
+/// The backstop behind script.rs: the statement ended lma's transaction anyway.
+#[must_use]
+pub fn ended_transaction(statement: &Statement) -> ExecError {
+    ExecError::Unsafe(format!(
+        "the statement at line {} ended lma's transaction, so the migration is no longer atomic; stopped before running anything more",
+        statement.line
+    ))
 }

@@ -2,7 +2,7 @@
 //! held the lock when a lock timeout gave up.
 
 use refinery::Migration;
-use tokio_postgres::error::{DbError, ErrorPosition};
+use tokio_postgres::error::{DbError, ErrorPosition, SqlState};
 
 use super::contention::Blocker;
 use super::executor::ExecError;
@@ -18,23 +18,46 @@ pub fn describe(
     let file = set
         .file(migration.version())
         .map_or_else(|| migration.to_string(), |path| path.display().to_string());
+    let exec = causes(err).find_map(|cause| cause.downcast_ref::<ExecError>());
+    if let Some(ExecError::Unsafe(why)) = exec {
+        return format!("migration {file} stopped: {why}");
+    }
     let Some(db) = find_db_error(err) else {
         return format!("migration {file} failed: {}", chain(err));
     };
-    let (start, statement) = statement_of(err).unwrap_or((1, None));
-    let text = statement.or(migration.sql());
-    let line = match (db.position(), text) {
-        (Some(ErrorPosition::Original(at)), Some(text)) => {
-            format!(" at line {}", start + line_of(text, *at) - 1)
-        }
-        _ if start > 1 => format!(" in the statement at line {start}"),
+    let place = match exec {
+        Some(ExecError::Sql {
+            line, statement, ..
+        }) => match db.position() {
+            Some(ErrorPosition::Original(at)) => {
+                format!(" at line {}", line + line_of(statement, *at) - 1)
+            }
+            _ => format!(" in the statement at line {line}"),
+        },
+        Some(ExecError::Runner { what, .. }) => format!(" ({what})"),
         _ => String::new(),
     };
+    let hint = db
+        .hint()
+        .map(|hint| format!("; hint: {hint}"))
+        .unwrap_or_default();
     format!(
-        "migration {file} failed{line}: {} (SQLSTATE {})",
+        "migration {file} failed{place}: {} (SQLSTATE {}){hint}{}",
         db.message(),
-        db.code().code()
+        db.code().code(),
+        advice(db)
     )
+}
+
+/// What to do about a failure that lma recognises.
+fn advice(db: &DbError) -> &'static str {
+    if *db.code() == SqlState::INSUFFICIENT_PRIVILEGE
+        && db.message().starts_with("permission denied to create role")
+    {
+        // V17 (released, so frozen) creates lma_app even when it exists; see docs/schema.md.
+        return "; CREATE ROLE needs CREATEROLE even when the role already exists: run this migration once as a role with CREATEROLE (ALTER ROLE <you> CREATEROLE; lma migrate; ALTER ROLE <you> NOCREATEROLE)";
+    }
+    ""
 }
 
 /// Adds what the lock-timeout watcher saw.
@@ -52,17 +75,6 @@ pub fn with_blockers(message: &str, attempts: u32, blockers: &[Blocker]) -> Stri
 /// The first PostgreSQL error in a chain.
 pub fn find_db_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a DbError> {
     causes(err).find_map(|cause| cause.downcast_ref::<DbError>())
-}
-
-fn statement_of<'a>(
-    err: &'a (dyn std::error::Error + 'static),
-) -> Option<(usize, Option<&'a str>)> {
-    causes(err).find_map(|cause| match cause.downcast_ref::<ExecError>() {
-        Some(ExecError::Sql {
-            line, statement, ..
-        }) => Some((*line, statement.as_deref())),
-        _ => None,
-    })
 }
 
 fn causes<'a>(

@@ -22,6 +22,10 @@ const HOLDER_SQL: &str = "SELECT pid FROM pg_locks
       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
       AND classid = ($1::bigint >> 32)::oid AND objid = ($1::bigint & 4294967295)::oid";
 
+const HELD_SQL: &str = "SELECT EXISTS (SELECT FROM pg_locks
+    WHERE locktype = 'advisory' AND granted AND objsubid = 1 AND pid = pg_backend_pid()
+      AND classid = ($1::bigint >> 32)::oid AND objid = ($1::bigint & 4294967295)::oid)";
+
 /// A held migration lock; released when dropped (its connection closes) or by `release`.
 pub struct MigrationLock {
     client: Client,
@@ -69,6 +73,21 @@ impl MigrationLock {
     #[must_use]
     pub fn client(&self) -> &Client {
         &self.client
+    }
+
+    /// Fails unless the lock's session is alive and still holds the lock: a terminated session
+    /// (`pg_terminate_backend`, a failover, a network cut) frees the lock for another runner.
+    pub async fn verify(&self) -> anyhow::Result<()> {
+        let held: bool = self
+            .client
+            .query_one(HELD_SQL, &[&KEY])
+            .await
+            .map_err(|err| anyhow::anyhow!("lost the migration lock: its session ended ({err})"))?
+            .try_get(0)?;
+        if !held {
+            bail!("lost the migration lock: its session no longer holds it");
+        }
+        Ok(())
     }
 
     /// Releases the lock now rather than when the connection closes.

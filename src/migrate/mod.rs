@@ -1,7 +1,13 @@
-//! `lma migrate`: apply pending migrations through refinery, one at a time, safely on a live
-//! database: one runner at a time (advisory lock), bounded lock waits with retries, statements
-//! outside a transaction where `CREATE INDEX CONCURRENTLY` needs it, and a dry run.
+//! `lma migrate`: apply pending migrations in refinery's format, one at a time, safely on a live
+//! database: one runner at a time (advisory lock), a clean session before every migration,
+//! bounded lock waits with retries, statements outside a transaction where `CREATE INDEX
+//! CONCURRENTLY` needs it, refusals before anything runs, and a dry run.
+//!
+//! refinery gives the migration files' names, versions and checksums and the history table's
+//! format; lma runs the loop itself, because refinery's runner sends a migration as one string
+//! and decides nothing per statement, and this module needs a say at each one.
 
+pub mod baseline;
 pub mod contention;
 pub mod dry_run;
 pub mod executor;
@@ -9,16 +15,17 @@ pub mod failure;
 pub mod history;
 pub mod lock;
 pub mod policy;
+pub mod script;
+pub mod session;
 pub mod source;
 pub mod statements;
 pub mod status;
 
 use std::time::Instant;
 
-use anyhow::{bail, Context as _};
-use refinery::{Migration, Runner, Target};
+use anyhow::{anyhow, bail, Context as _};
+use refinery::Migration;
 use serde::Serialize;
-use tokio_postgres::Client;
 
 use crate::cli::MigrateArgs;
 use crate::context::Context;
@@ -28,20 +35,18 @@ use crate::output::{Block, Report, Table};
 use crate::progress::Progress;
 use dry_run::DryRunReport;
 use executor::Executor;
+use history::History;
 use lock::MigrationLock;
 use policy::Policy;
+use script::Script;
+use session::Session;
 use source::MigrationSet;
 use status::{State, StatusReport};
-
-/// Stops the server-side work of a killed `lma` quickly (PostgreSQL 14+), instead of letting an
-/// orphaned migration run on holding its locks.
-const SESSION_SQL: &str = "SELECT set_config('client_connection_check_interval', '1s', false)
-    WHERE current_setting('server_version_num')::int >= 140000";
 
 /// One migration that was applied by this run.
 #[derive(Debug, Clone, Serialize)]
 pub struct Applied {
-    pub version: i32,
+    pub version: i64,
     pub name: String,
     pub milliseconds: u64,
     /// 1 unless lock timeouts made lma retry.
@@ -50,6 +55,14 @@ pub struct Applied {
     pub transactional: bool,
     /// Invalid indexes left by an earlier failed `CREATE INDEX CONCURRENTLY`, dropped and rebuilt.
     pub rebuilt_indexes: Vec<String>,
+    /// What lma changed about the file's text (a dropped `BEGIN … COMMIT` wrapper).
+    pub notes: Vec<String>,
+}
+
+/// A pending migration, read and accepted before anything runs.
+pub struct Planned<'a> {
+    pub migration: &'a Migration,
+    pub script: Script,
 }
 
 /// The report of `lma migrate`.
@@ -58,9 +71,9 @@ pub struct MigrateReport {
     pub database: String,
     pub applied: Vec<Applied>,
     /// The newest applied version after this run.
-    pub current_version: Option<i32>,
+    pub current_version: Option<i64>,
     /// The `--target` version, if one was given.
-    pub target: Option<i32>,
+    pub target: Option<i64>,
 }
 
 impl Report for MigrateReport {
@@ -86,6 +99,7 @@ impl Report for MigrateReport {
                     .iter()
                     .map(|index| format!("rebuilt invalid {index}")),
             );
+            notes.extend(m.notes.iter().cloned());
             table.row([
                 m.version.to_string(),
                 m.name.clone(),
@@ -105,9 +119,12 @@ impl Report for MigrateReport {
 
 /// Runs `lma migrate`.
 pub async fn run(context: &Context, args: &MigrateArgs) -> anyhow::Result<ExitStatus> {
-    let set = MigrationSet::load(args.source.migrations.as_deref())?;
+    let set = MigrationSet::load(
+        args.source.migrations.as_deref(),
+        &context.config.migrate.ignore,
+    )?;
     let database = context.database()?;
-    let policy = Policy::resolve(&args.policy, &context.config.migrate);
+    let policy = Policy::resolve(&args.policy, &context.config.migrate)?;
     let migrator = Migrator::new(&set, policy, &context.progress);
     if args.dry_run {
         let report = migrator.dry_run(&database, args.target).await?;
@@ -140,22 +157,34 @@ impl<'a> Migrator<'a> {
     /// its own transaction unless marked otherwise.
     ///
     /// Refuses to start when the history does not match the files (divergent, missing or out
-    /// of order), because applying more on top of an unknown state is how schemas drift.
+    /// of order), because applying more on top of an unknown state is how schemas drift, and
+    /// when a pending migration holds what the safety model cannot run (script.rs).
     pub async fn apply(
         &self,
         database: &Database,
-        target: Option<i32>,
+        target: Option<i64>,
     ) -> anyhow::Result<MigrateReport> {
         let lock = self.lock(database).await?;
-        let (mut client, pid) = self.session(database).await?;
-        let pending = self.pending(&mut client, target, database).await?;
-        let bar = self.progress.bar(pending.len() as u64, "migrate");
-        let mut applied = Vec::new();
-        for migration in pending {
-            bar.set_message(format!("V{} {}", migration.version(), migration.name()));
-            let done = self
-                .apply_with_retries(&lock, &mut client, pid, migration)
+        let session = Session::open(database, &self.policy).await?;
+        let history = History::locate(&session.client).await?;
+        let planned = self.plan(&session, &history, target, database).await?;
+        if let Some(last) = planned.last() {
+            history
+                .prepare(&session.client, last.migration.version())
                 .await?;
+        }
+        let bar = self.progress.bar(planned.len() as u64, "migrate");
+        let mut applied = Vec::new();
+        for next in &planned {
+            bar.set_message(format!(
+                "V{} {}",
+                next.migration.version(),
+                next.migration.name()
+            ));
+            let done = self
+                .apply_next(&lock, &session, &history, next)
+                .await
+                .map_err(|err| err.context(so_far(&applied)))?;
             let message = format!(
                 "applied V{} {} in {} ms",
                 done.version, done.name, done.milliseconds
@@ -166,7 +195,8 @@ impl<'a> Migrator<'a> {
         }
         bar.finish_and_clear();
         lock.release().await?;
-        let current_version = history::applied(&mut client)
+        let current_version = history
+            .applied(&session.client)
             .await?
             .iter()
             .map(Migration::version)
@@ -183,12 +213,13 @@ impl<'a> Migrator<'a> {
     pub async fn dry_run(
         &self,
         database: &Database,
-        target: Option<i32>,
+        target: Option<i64>,
     ) -> anyhow::Result<DryRunReport> {
         let lock = self.lock(database).await?;
-        let (mut client, _) = self.session(database).await?;
-        let pending = self.pending(&mut client, target, database).await?;
-        let report = dry_run::run(&mut client, self.set, &pending, database.describe()).await?;
+        let session = Session::open(database, &self.policy).await?;
+        let history = History::locate(&session.client).await?;
+        let planned = self.plan(&session, &history, target, database).await?;
+        let report = dry_run::run(&session, self.set, &planned, database.describe()).await?;
         lock.release().await?;
         Ok(report)
     }
@@ -208,27 +239,50 @@ impl<'a> Migrator<'a> {
         Ok(lock)
     }
 
-    async fn session(&self, database: &Database) -> anyhow::Result<(Client, i32)> {
-        let client = database.connect().await?;
-        let settings = format!("{} {SESSION_SQL}", self.policy.session_sql());
-        client
-            .batch_execute(&settings)
-            .await
-            .context("cannot set the migration session's timeouts")?;
-        let pid = client
-            .query_one("SELECT pg_backend_pid()", &[])
-            .await?
-            .try_get(0)?;
-        Ok((client, pid))
+    /// The pending migrations up to `target`, each read and accepted; the first refusal stops
+    /// the run before anything has changed.
+    async fn plan(
+        &self,
+        session: &Session,
+        history: &History,
+        target: Option<i64>,
+        database: &Database,
+    ) -> anyhow::Result<Vec<Planned<'a>>> {
+        let pending = self.pending(session, history, target, database).await?;
+        let mut planned = Vec::new();
+        for migration in pending {
+            let script = Script::parse(migration.sql().unwrap_or_default()).map_err(|refusal| {
+                anyhow!(
+                    "refusing {} at line {}: {}; nothing was applied",
+                    self.file_of(migration),
+                    refusal.line,
+                    refusal.message
+                )
+            })?;
+            for note in &script.notes {
+                self.progress
+                    .note(None, &format!("{}: {note}", self.file_of(migration)));
+            }
+            planned.push(Planned { migration, script });
+        }
+        Ok(planned)
+    }
+
+    fn file_of(&self, migration: &Migration) -> String {
+        self.set
+            .file(migration.version())
+            .map_or_else(|| migration.to_string(), |p| p.display().to_string())
     }
 
     async fn pending(
         &self,
-        client: &mut Client,
-        target: Option<i32>,
+        session: &Session,
+        history: &History,
+        target: Option<i64>,
         database: &Database,
     ) -> anyhow::Result<Vec<&'a Migration>> {
-        let status = StatusReport::read(client, self.set, database.describe()).await?;
+        let status =
+            StatusReport::read(&session.client, history, self.set, database.describe()).await?;
         if status.has_findings() {
             bail!(
                 "the history does not match the migrations ({}); run `lma status`",
@@ -240,7 +294,7 @@ impl<'a> Migrator<'a> {
                 bail!("--target {target}: no migration has that version");
             }
         }
-        let pending: Vec<i32> = status
+        let pending: Vec<i64> = status
             .migrations
             .iter()
             .filter(|e| e.state == State::Pending)
@@ -255,35 +309,54 @@ impl<'a> Migrator<'a> {
             .collect())
     }
 
+    /// One migration from a clean session, after checking that this run still holds the lock.
+    async fn apply_next(
+        &self,
+        lock: &MigrationLock,
+        session: &Session,
+        history: &History,
+        next: &Planned<'_>,
+    ) -> anyhow::Result<Applied> {
+        lock.verify().await.with_context(|| {
+            format!(
+                "stopped before V{}: another lma migrate may be running now; see `lma status`, then run again",
+                next.migration.version()
+            )
+        })?;
+        self.apply_with_retries(lock, session, history, next).await
+    }
+
     /// Applies one migration; a lock timeout rolls it back and is retried with backoff, and
     /// when retries run out the error names the sessions that held the lock.
     async fn apply_with_retries(
         &self,
         lock: &MigrationLock,
-        client: &mut Client,
-        pid: i32,
-        migration: &Migration,
+        session: &Session,
+        history: &History,
+        next: &Planned<'_>,
     ) -> anyhow::Result<Applied> {
         let started = Instant::now();
         let poll = contention::poll_interval(self.policy.lock_timeout);
         let mut blockers = Vec::new();
         let mut attempt = 1;
         loop {
-            let work = self.apply_once(client, migration);
-            let (outcome, seen) = contention::watch(lock.client(), pid, poll, work).await;
+            session.reset().await?;
+            let mut executor = Executor::new(&session.client, history, lock);
+            let work = executor.apply(next.migration, &next.script);
+            let (outcome, seen) = contention::watch(lock.client(), session.pid, poll, work).await;
             if !seen.is_empty() {
                 blockers = seen;
             }
             match outcome {
-                Ok(rebuilt) => return Ok(applied(migration, started, attempt, rebuilt)),
+                Ok(()) => return Ok(applied(next, started, attempt, executor.rebuilt)),
                 Err(err)
                     if contention::is_lock_timeout(&err) && attempt <= self.policy.lock_retries =>
                 {
-                    self.pause(migration, attempt).await;
+                    self.pause(next.migration, attempt).await;
                     attempt += 1;
                 }
                 Err(err) => {
-                    let message = failure::describe(self.set, migration, &err);
+                    let message = failure::describe(self.set, next.migration, &err);
                     if contention::is_lock_timeout(&err) {
                         bail!(failure::with_blockers(&message, attempt, &blockers));
                     }
@@ -305,35 +378,30 @@ impl<'a> Migrator<'a> {
         self.progress.note(None, &news);
         tokio::time::sleep(wait).await;
     }
+}
 
-    async fn apply_once(
-        &self,
-        client: &mut Client,
-        migration: &Migration,
-    ) -> Result<Vec<String>, refinery::Error> {
-        let mut executor = Executor::new(client);
-        Runner::new(self.set.migrations())
-            .set_target(Target::Version(migration.version()))
-            .set_abort_divergent(true)
-            .set_abort_missing(true)
-            .run_async(&mut executor)
-            .await?;
-        Ok(executor.rebuilt)
+/// What an error must add about the migrations this run applied before it.
+fn so_far(applied: &[Applied]) -> String {
+    if applied.is_empty() {
+        return "nothing was applied".to_owned();
     }
+    let list: Vec<String> = applied.iter().map(|a| format!("V{}", a.version)).collect();
+    format!("this run applied {} before it stopped", list.join(", "))
 }
 
 fn applied(
-    migration: &Migration,
+    next: &Planned<'_>,
     started: Instant,
     attempts: u32,
     rebuilt_indexes: Vec<String>,
 ) -> Applied {
     Applied {
-        version: migration.version(),
-        name: migration.name().to_owned(),
+        version: next.migration.version(),
+        name: next.migration.name().to_owned(),
         milliseconds: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         attempts,
-        transactional: !statements::is_no_transaction(migration.sql().unwrap_or_default()),
+        transactional: next.script.transactional,
         rebuilt_indexes,
+        notes: next.script.notes.clone(),
     }
 }

@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use anyhow::bail;
 use serde::Deserialize;
 
 use crate::cli::PolicyArgs;
@@ -22,7 +23,13 @@ pub struct MigrateSection {
     /// `statement_timeout` for every migration statement; none by default.
     #[serde(default, with = "humantime_serde")]
     pub statement_timeout: Option<Duration>,
+    /// Files in a `--migrations` directory that look like migrations but are not (glob patterns).
+    #[serde(default)]
+    pub ignore: Vec<String>,
 }
+
+/// PostgreSQL's largest timeout: its timeouts are int4 milliseconds.
+const MAX_TIMEOUT: Duration = Duration::from_millis(i32::MAX as u64);
 
 /// The resolved safety settings of one run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,18 +45,18 @@ impl Default for Policy {
         Self {
             lock_timeout: Duration::from_secs(5),
             lock_retries: 3,
-            wait_timeout: Duration::from_secs(300),
+            wait_timeout: Duration::from_mins(5),
             statement_timeout: None,
         }
     }
 }
 
 impl Policy {
-    /// Flags win over the configuration, which wins over the defaults.
-    #[must_use]
-    pub fn resolve(flags: &PolicyArgs, file: &MigrateSection) -> Self {
+    /// Flags win over the configuration, which wins over the defaults. Timeouts below 1 ms
+    /// (which PostgreSQL would round to 0, "no limit") or above its int4 milliseconds are refused.
+    pub fn resolve(flags: &PolicyArgs, file: &MigrateSection) -> anyhow::Result<Self> {
         let default = Self::default();
-        Self {
+        let policy = Self {
             lock_timeout: flags
                 .lock_timeout
                 .or(file.lock_timeout)
@@ -63,7 +70,17 @@ impl Policy {
                 .or(file.wait_timeout)
                 .unwrap_or(default.wait_timeout),
             statement_timeout: flags.statement_timeout.or(file.statement_timeout),
+        };
+        timeout(
+            "lock timeout",
+            policy.lock_timeout,
+            Duration::from_millis(1),
+        )?;
+        timeout("wait timeout", policy.wait_timeout, Duration::ZERO)?;
+        if let Some(statement) = policy.statement_timeout {
+            timeout("statement timeout", statement, Duration::from_millis(1))?;
         }
+        Ok(policy)
     }
 
     /// The pause before retry `attempt` (1-based): doubling from half a second, at most 8 s, so
@@ -84,6 +101,16 @@ impl Policy {
     }
 }
 
+fn timeout(what: &str, value: Duration, min: Duration) -> anyhow::Result<()> {
+    if value < min {
+        bail!("the {what} must be at least {min:?} (got {value:?}); PostgreSQL would take it as no limit");
+    }
+    if value > MAX_TIMEOUT {
+        bail!("the {what} must be at most {MAX_TIMEOUT:?} (got {value:?})");
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -99,11 +126,43 @@ mod tests {
             lock_retries: Some(1),
             ..PolicyArgs::default()
         };
-        let policy = Policy::resolve(&flags, &file);
+        let policy = Policy::resolve(&flags, &file).unwrap();
         assert_eq!(policy.lock_timeout, Duration::from_secs(2));
         assert_eq!(policy.lock_retries, 1);
         assert_eq!(policy.wait_timeout, Policy::default().wait_timeout);
         assert_eq!(policy.statement_timeout, None);
+    }
+
+    #[test]
+    fn timeouts_below_a_millisecond_or_past_int4_are_refused() {
+        let file = MigrateSection::default();
+        let with = |flags: PolicyArgs| Policy::resolve(&flags, &file).map_err(|e| e.to_string());
+        for lock in [
+            Duration::from_micros(900),
+            Duration::ZERO,
+            Duration::from_hours(30 * 24),
+        ] {
+            let flags = PolicyArgs {
+                lock_timeout: Some(lock),
+                ..PolicyArgs::default()
+            };
+            assert!(with(flags).is_err(), "{lock:?}");
+        }
+        let huge = PolicyArgs {
+            wait_timeout: Some(Duration::from_hours(5_124_095_576_030_431)),
+            ..PolicyArgs::default()
+        };
+        assert!(with(huge).unwrap_err().contains("wait timeout"));
+        let from_file = MigrateSection {
+            statement_timeout: Some(Duration::from_micros(10)),
+            ..MigrateSection::default()
+        };
+        assert!(Policy::resolve(&PolicyArgs::default(), &from_file).is_err());
+        let ok = PolicyArgs {
+            lock_timeout: Some(Duration::from_millis(1)),
+            ..PolicyArgs::default()
+        };
+        assert!(with(ok).is_ok());
     }
 
     #[test]
@@ -116,7 +175,7 @@ mod tests {
     #[test]
     fn session_settings_are_in_milliseconds() {
         let policy = Policy {
-            statement_timeout: Some(Duration::from_secs(60)),
+            statement_timeout: Some(Duration::from_mins(1)),
             ..Policy::default()
         };
         assert_eq!(

@@ -7,7 +7,7 @@ use serde::Serialize;
 use time::format_description::well_known::Rfc3339;
 use tokio_postgres::Client;
 
-use super::history;
+use super::history::{self, History};
 use super::source::MigrationSet;
 use crate::cli::StatusArgs;
 use crate::context::Context;
@@ -52,7 +52,7 @@ impl State {
 /// One migration's row in the status report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Entry {
-    pub version: i32,
+    pub version: i64,
     pub name: String,
     pub state: State,
     /// When it was applied (RFC 3339), for applied, divergent and missing migrations.
@@ -66,26 +66,33 @@ pub struct Entry {
 pub struct StatusReport {
     pub database: String,
     /// The newest applied version, if any.
-    pub current_version: Option<i32>,
+    pub current_version: Option<i64>,
     /// The newest version in the files.
-    pub latest_version: Option<i32>,
+    pub latest_version: Option<i64>,
     pub migrations: Vec<Entry>,
 }
 
 impl StatusReport {
     /// Reads the history and compares it with the set.
     pub async fn read(
-        client: &mut Client,
+        client: &Client,
+        history: &History,
         set: &MigrationSet,
         database: String,
     ) -> anyhow::Result<Self> {
-        let applied = history::applied(client).await?;
+        let applied = history.applied(client).await?;
         Ok(Self {
             database,
             current_version: applied.iter().map(Migration::version).max(),
             latest_version: set.latest_version(),
             migrations: classify(set.migrations(), &applied),
         })
+    }
+
+    /// Reads the history where the session's search path finds it.
+    pub async fn of(client: &Client, set: &MigrationSet, database: String) -> anyhow::Result<Self> {
+        let history = History::locate(client).await?;
+        Self::read(client, &history, set, database).await
     }
 
     /// Whether anything is divergent, missing or out of order.
@@ -155,7 +162,7 @@ impl Report for StatusReport {
 #[must_use]
 pub fn classify(files: &[Migration], applied: &[Migration]) -> Vec<Entry> {
     let newest_applied = applied.iter().map(Migration::version).max();
-    let by_version: BTreeMap<i32, &Migration> = files.iter().map(|m| (m.version(), m)).collect();
+    let by_version: BTreeMap<i64, &Migration> = files.iter().map(|m| (m.version(), m)).collect();
     let mut entries: Vec<Entry> = applied
         .iter()
         .map(|done| applied_entry(done, by_version.get(&done.version()).copied()))
@@ -189,7 +196,7 @@ fn applied_entry(done: &Migration, file: Option<&Migration>) -> Entry {
             State::Divergent,
             Some(format!("the file is named {}", file.name())),
         ),
-        Some(file) if file.checksum() != done.checksum() => (
+        Some(file) if !history::same_checksum(file, done) => (
             State::Divergent,
             Some("the file changed since it was applied".to_owned()),
         ),
@@ -206,10 +213,13 @@ fn applied_entry(done: &Migration, file: Option<&Migration>) -> Entry {
 
 /// Runs `lma status`: exit 1 when anything is divergent, missing or out of order.
 pub async fn run(context: &Context, args: &StatusArgs) -> anyhow::Result<ExitStatus> {
-    let set = MigrationSet::load(args.source.migrations.as_deref())?;
+    let set = MigrationSet::load(
+        args.source.migrations.as_deref(),
+        &context.config.migrate.ignore,
+    )?;
     let database = context.database()?;
-    let mut client = database.connect().await?;
-    let report = StatusReport::read(&mut client, &set, database.describe()).await?;
+    let client = database.connect().await?;
+    let report = StatusReport::of(&client, &set, database.describe()).await?;
     context.emit(&report)?;
     Ok(ExitStatus::findings_if(report.has_findings()))
 }
@@ -232,7 +242,7 @@ mod tests {
         )
     }
 
-    fn states(entries: &[Entry]) -> Vec<(i32, State)> {
+    fn states(entries: &[Entry]) -> Vec<(i64, State)> {
         entries.iter().map(|e| (e.version, e.state)).collect()
     }
 

@@ -165,7 +165,7 @@ async fn copy_in<R: CopyRow>(
     for row in rows {
         writer.as_mut().write(&row.values()).await?;
         count += 1;
-        if count % BAR_STEP == 0 {
+        if count.is_multiple_of(BAR_STEP) {
             bar.inc(BAR_STEP);
         }
     }

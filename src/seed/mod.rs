@@ -171,7 +171,7 @@ pub async fn seed(
 }
 
 /// The first migration at which all 14 tenant tables exist: `--allow-pending` seeds from it on.
-pub const FIRST_COMPLETE_VERSION: i32 = 10;
+pub const FIRST_COMPLETE_VERSION: i64 = 10;
 
 /// Refuses a database whose history does not match the files, and one behind the latest
 /// version (unless `allow_pending`, then one before [`FIRST_COMPLETE_VERSION`]).
@@ -181,7 +181,7 @@ async fn check_migrated(
     allow_pending: bool,
 ) -> anyhow::Result<()> {
     let set = MigrationSet::embedded();
-    let status = StatusReport::read(client, &set, database.describe()).await?;
+    let status = StatusReport::of(client, &set, database.describe()).await?;
     let target = database.describe();
     if status.has_findings() {
         bail!(

@@ -31,15 +31,11 @@ async fn migrate_on_an_empty_database_applies_every_embedded_migration() {
     let expected: Vec<i64> = MigrationSet::embedded()
         .migrations()
         .iter()
-        .map(|m| i64::from(m.version()))
+        .map(refinery::Migration::version)
         .collect();
     assert!(!expected.is_empty(), "the LMA schema has migrations");
     assert_eq!(versions(&json(&output), "applied"), expected);
-    let applied: Vec<i64> = history(&db.client().await)
-        .await
-        .into_iter()
-        .map(i64::from)
-        .collect();
+    let applied: Vec<i64> = history(&db.client().await).await;
     assert_eq!(applied, expected);
 }
 

@@ -102,7 +102,7 @@ async fn eight_concurrent_migrations_apply_each_version_once() {
     let expected: Vec<i64> = MigrationSet::embedded()
         .migrations()
         .iter()
-        .map(|m| i64::from(m.version()))
+        .map(refinery::Migration::version)
         .collect();
     assert_eq!(
         applied, expected,

@@ -17,7 +17,7 @@ use tokio_postgres::error::DbError;
 use tokio_postgres::Client;
 
 /// The last version of the baseline schema (README, docs/schema.md).
-pub const BASELINE: i32 = 10;
+pub const BASELINE: i64 = 10;
 
 /// The ids of a tenant built by [`tenant`]: one row in every table of the schema.
 #[derive(Debug, Clone, Copy)]

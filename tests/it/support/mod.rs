@@ -102,7 +102,7 @@ impl TestDb {
     }
 
     /// A fresh database with the LMA schema applied up to `target` (all of it for `None`).
-    pub async fn migrated_to(target: Option<i32>) -> Self {
+    pub async fn migrated_to(target: Option<i64>) -> Self {
         let db = Self::new().await;
         let set = MigrationSet::embedded();
         let quiet = Progress::new(true, 0);
@@ -119,7 +119,7 @@ impl TestDb {
     }
 
     /// Runs `lma migrate` with the migrations of `dir`, up to `target`, and expects success.
-    pub fn migrate_dir(&self, dir: &Path, target: Option<i32>) {
+    pub fn migrate_dir(&self, dir: &Path, target: Option<i64>) {
         let mut command = self.lma();
         command.arg("migrate").arg("--migrations").arg(dir);
         if let Some(target) = target {
@@ -281,13 +281,13 @@ pub async fn wait_until(client: &Client, sql: &str) {
 }
 
 /// The versions in refinery's history table; none when the table does not exist.
-pub async fn history(client: &Client) -> Vec<i32> {
+pub async fn history(client: &Client) -> Vec<i64> {
     if !exists(client, "refinery_schema_history").await {
         return Vec::new();
     }
     let rows = client
         .query(
-            "SELECT version FROM refinery_schema_history ORDER BY version",
+            "SELECT version::int8 FROM refinery_schema_history ORDER BY version",
             &[],
         )
         .await
