@@ -116,7 +116,8 @@ pub struct MigrateArgs {
 #[derive(Debug, Args)]
 pub struct BaselineArgs {
     /// The newest version the database already has.
-    pub version: i64,
+    #[arg(value_name = "VERSION")]
+    pub up_to: i64,
 
     #[command(flatten)]
     pub source: SourceArgs,

@@ -52,15 +52,15 @@ pub async fn run(context: &Context, args: &BaselineArgs) -> anyhow::Result<ExitS
         args.source.migrations.as_deref(),
         &context.config.migrate.ignore,
     )?;
-    if !set.migrations().iter().any(|m| m.version() == args.version) {
-        bail!("baseline {}: no migration has that version", args.version);
+    if !set.migrations().iter().any(|m| m.version() == args.up_to) {
+        bail!("baseline {}: no migration has that version", args.up_to);
     }
     let database = context.database()?;
     let policy = Policy::resolve(&args.policy, &context.config.migrate)?;
     let lock = MigrationLock::acquire(&database, policy.wait_timeout, &context.progress).await?;
     let session = Session::open(&database, &policy).await?;
     let history = History::locate(&session.client).await?;
-    let recorded = record(&session, &history, &set, args.version).await?;
+    let recorded = record(&session, &history, &set, args.up_to).await?;
     lock.release().await?;
     context.emit(&BaselineReport {
         database: database.describe(),

@@ -184,7 +184,7 @@ impl<'a> Migrator<'a> {
             let done = self
                 .apply_next(&lock, &session, &history, next)
                 .await
-                .map_err(|err| err.context(so_far(&applied)))?;
+                .map_err(|err| anyhow!("{err:#}; {}", so_far(&applied)))?;
             let message = format!(
                 "applied V{} {} in {} ms",
                 done.version, done.name, done.milliseconds

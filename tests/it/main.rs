@@ -6,6 +6,7 @@ mod check;
 mod cli;
 mod indexes;
 mod migrate;
+mod runner;
 mod safety;
 mod schema;
 mod seed;

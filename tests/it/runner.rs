@@ -1,0 +1,474 @@
+//! The safety model holds whatever a migration file contains: each reproduction of issue 13,
+//! as other projects write their migrations.
+
+use std::path::Path;
+use std::process::{Output, Stdio};
+
+use tokio_postgres::Client;
+
+use crate::support::{exists, history, json, wait_until, TestDb, TestRole};
+
+/// A migrations directory holding `files`.
+fn dir(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, sql) in files {
+        std::fs::write(dir.path().join(name), sql).unwrap();
+    }
+    dir
+}
+
+fn migrate(db: &TestDb, dir: &Path, args: &[&str]) -> Output {
+    db.lma()
+        .arg("migrate")
+        .arg("--migrations")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Exit 2 with one `error: …` line that contains every one of `words`.
+fn refused(output: &Output, words: &[&str]) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(2), "{err}");
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("error: ")).collect();
+    assert_eq!(lines.len(), 1, "{err}");
+    for word in words {
+        assert!(lines[0].contains(word), "{word:?} not in {err}");
+    }
+}
+
+async fn table_exists(client: &Client, name: &str) -> bool {
+    exists(client, name).await
+}
+
+#[tokio::test]
+async fn a_dry_run_of_a_wrapped_file_commits_nothing_and_the_real_run_applies_it() {
+    let db = TestDb::new().await;
+    let m = dir(&[
+        ("V1__a.sql", "create table a(i int);"),
+        (
+            "V2__w.sql",
+            "BEGIN;\ncreate table wrapped(i int);\nCOMMIT;\n",
+        ),
+    ]);
+    assert_eq!(
+        migrate(&db, m.path(), &["--target", "1"]).status.code(),
+        Some(0)
+    );
+    let dry = migrate(&db, m.path(), &["--dry-run", "--format", "json"]);
+    assert_eq!(dry.status.code(), Some(0), "{}", stderr(&dry));
+    assert_eq!(json(&dry)["migrations"][0]["outcome"], "ok");
+    let client = db.client().await;
+    assert!(
+        !table_exists(&client, "wrapped").await,
+        "the dry run committed"
+    );
+    assert_eq!(history(&client).await, [1]);
+    let real = migrate(&db, m.path(), &[]);
+    assert_eq!(real.status.code(), Some(0), "{}", stderr(&real));
+    assert!(stderr(&real).contains("dropped its BEGIN (line 1) and COMMIT (line 3)"));
+    assert!(table_exists(&client, "wrapped").await);
+    assert_eq!(history(&client).await, [1, 2]);
+}
+
+#[tokio::test]
+async fn a_commit_inside_a_transactional_migration_is_refused_before_anything_runs() {
+    let db = TestDb::new().await;
+    let m = dir(&[
+        ("V1__a.sql", "create table a(i int);"),
+        (
+            "V2__c.sql",
+            "create table b(i int);\nCOMMIT;\ncreate table c(i int);\nselect 1/0;\n",
+        ),
+    ]);
+    for args in [&["--dry-run"][..], &[]] {
+        let output = migrate(&db, m.path(), args);
+        refused(
+            &output,
+            &["V2__c.sql", "line 2", "COMMIT", "nothing was applied"],
+        );
+    }
+    let client = db.client().await;
+    assert!(!table_exists(&client, "a").await);
+    assert!(!table_exists(&client, "b").await);
+    assert!(history(&client).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_no_transaction_migration_that_leaves_a_transaction_open_is_refused() {
+    let db = TestDb::new().await;
+    let m = dir(&[
+        ("V1__a.sql", "create table a(i int);"),
+        (
+            "V2__open.sql",
+            "-- lma:no-transaction\nBEGIN;\ncreate table b(i int);\n",
+        ),
+    ]);
+    refused(
+        &migrate(&db, m.path(), &[]),
+        &["V2__open.sql", "line 2", "never ends"],
+    );
+    assert!(history(&db.client().await).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_migration_s_session_settings_do_not_reach_the_next_one() {
+    let db = TestDb::new().await;
+    let m = dir(&[
+        (
+            "V1__preamble.sql",
+            "SET lock_timeout = 0;\nSET statement_timeout = 0;\nCREATE SCHEMA other;\nSET search_path = other, public;\nSELECT pg_catalog.set_config('application_name', 'dump', false);\ncreate table in_other(i int);\n",
+        ),
+        (
+            "V2__seen.sql",
+            "create table public.seen as select current_setting('lock_timeout') as lock_timeout, current_setting('statement_timeout') as statement_timeout, current_setting('search_path') as search_path, current_setting('application_name') as app;\n",
+        ),
+    ]);
+    let output = migrate(
+        &db,
+        m.path(),
+        &["--lock-timeout", "3s", "--statement-timeout", "1m"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let client = db.client().await;
+    let row = client
+        .query_one(
+            "select lock_timeout, statement_timeout, search_path, app from seen",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert_eq!(row.get::<_, String>(0), "3s");
+    assert_eq!(row.get::<_, String>(1), "1min");
+    assert_eq!(row.get::<_, String>(2), "\"$user\", public");
+    assert_eq!(row.get::<_, String>(3), "lma");
+    assert!(
+        table_exists(&client, "other.in_other").await,
+        "V1's own SET applies to the rest of V1"
+    );
+    assert!(!table_exists(&client, "other.refinery_schema_history").await);
+    assert_eq!(history(&client).await, [1, 2]);
+}
+
+#[tokio::test]
+async fn a_run_that_loses_its_lock_session_stops_before_committing_more() {
+    let db = TestDb::new().await;
+    let m = dir(&[
+        ("V1__a.sql", "create table a(i int);"),
+        (
+            "V2__wait.sql",
+            "select pg_advisory_xact_lock(4242);\ncreate table b(i int);",
+        ),
+        ("V3__c.sql", "create table c(i int);"),
+    ]);
+    let gate = db.client().await;
+    gate.batch_execute("select pg_advisory_lock(4242)")
+        .await
+        .unwrap();
+    let mut command = std::process::Command::new(crate::support::lma_binary().get_program());
+    let child = command
+        .arg("--database-url")
+        .arg(&db.url)
+        .env_remove("DATABASE_URL")
+        .arg("migrate")
+        .arg("--migrations")
+        .arg(m.path())
+        .args(["--lock-timeout", "10min"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_until(
+        &gate,
+        "select exists (select from pg_stat_activity where datname = current_database() and application_name = 'lma' and wait_event = 'advisory')",
+    )
+    .await;
+    // The idle session that holds lma's migration lock (key "lma_migr").
+    gate.batch_execute(
+        "select pg_terminate_backend(pid) from pg_locks where locktype = 'advisory' and granted and objid = (x'6c6d615f6d696772'::bigint & 4294967295)::oid",
+    )
+    .await
+    .unwrap();
+    gate.batch_execute("select pg_advisory_unlock(4242)")
+        .await
+        .unwrap();
+    let output = child.wait_with_output().unwrap();
+    refused(
+        &output,
+        &[
+            "lost the migration lock",
+            "V2__wait.sql",
+            "this run applied V1",
+        ],
+    );
+    assert_eq!(history(&gate).await, [1]);
+    assert!(!table_exists(&gate, "b").await);
+}
+
+#[tokio::test]
+async fn timeouts_that_postgresql_would_read_as_no_limit_or_that_overflow_are_refused() {
+    let db = TestDb::new().await;
+    let m = dir(&[("V1__a.sql", "create table a(i int);")]);
+    for args in [
+        &["--lock-timeout", "900us"][..],
+        &["--lock-timeout", "0s"],
+        &["--statement-timeout", "0s"],
+        &["--wait-timeout", "5124095576030431h"],
+    ] {
+        refused(&migrate(&db, m.path(), args), &["timeout"]);
+    }
+    let config = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(config.path(), "[migrate]\nlock_timeout = \"500us\"\n").unwrap();
+    let output = db
+        .lma()
+        .arg("--config")
+        .arg(config.path())
+        .arg("migrate")
+        .arg("--migrations")
+        .arg(m.path())
+        .output()
+        .unwrap();
+    refused(&output, &["lock timeout"]);
+    assert!(history(&db.client().await).await.is_empty());
+}
+
+#[tokio::test]
+async fn files_that_look_like_migrations_are_named_and_subfolders_are_not_read() {
+    let db = TestDb::new().await;
+    let m = dir(&[
+        ("V1__a.sql", "create table a(i int);"),
+        ("V2__add-users.sql", "create table users(i int);"),
+        ("R__views.sql", "select 1;"),
+    ]);
+    std::fs::create_dir(m.path().join("archive")).unwrap();
+    std::fs::write(
+        m.path().join("archive/V2__old.sql"),
+        "create table old(i int);",
+    )
+    .unwrap();
+    refused(
+        &migrate(&db, m.path(), &[]),
+        &["V2__add-users.sql", "R__views.sql", "[migrate] ignore"],
+    );
+    let config = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(
+        config.path(),
+        "[migrate]\nignore = [\"R__*\", \"V2__add-users.sql\"]\n",
+    )
+    .unwrap();
+    let output = db
+        .lma()
+        .arg("--config")
+        .arg(config.path())
+        .arg("migrate")
+        .arg("--migrations")
+        .arg(m.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let client = db.client().await;
+    assert_eq!(history(&client).await, [1]);
+    assert!(!table_exists(&client, "old").await);
+}
+
+#[tokio::test]
+async fn concurrently_in_an_unmarked_file_points_at_the_marker_and_unnamed_builds_are_refused() {
+    let db = TestDb::new().await;
+    let unmarked = dir(&[
+        ("V1__t.sql", "create table t(a int);"),
+        ("V2__i.sql", "create index concurrently t_a on t (a);"),
+    ]);
+    refused(
+        &migrate(&db, unmarked.path(), &[]),
+        &["V2__i.sql", "line 1", "-- lma:no-transaction"],
+    );
+    let unnamed = dir(&[
+        ("V1__t.sql", "create table t(a int);"),
+        (
+            "V2__i.sql",
+            "-- lma:no-transaction\ncreate index concurrently on t (a);",
+        ),
+    ]);
+    refused(
+        &migrate(&db, unnamed.path(), &[]),
+        &["V2__i.sql", "line 2", "name it"],
+    );
+    assert!(history(&db.client().await).await.is_empty());
+}
+
+#[tokio::test]
+async fn a_runtime_error_in_a_transactional_migration_names_its_line() {
+    let db = TestDb::new().await;
+    let m = dir(&[(
+        "V1__a.sql",
+        "create table a(i int);\n\ninsert into a values (1);\nselect\n  1/0;\n",
+    )]);
+    let output = migrate(&db, m.path(), &[]);
+    refused(
+        &output,
+        &[
+            "V1__a.sql",
+            "line 4",
+            "division by zero",
+            "nothing was applied",
+        ],
+    );
+    assert!(!table_exists(&db.client().await, "a").await);
+}
+
+#[tokio::test]
+async fn history_errors_are_named_as_such() {
+    let db = TestDb::new().await;
+    let m = dir(&[("V1__a.sql", "create table a(i int);")]);
+    let admin = db.client().await;
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE \"{}\" SET default_transaction_read_only = on",
+            db.name
+        ))
+        .await
+        .unwrap();
+    refused(
+        &migrate(&db, m.path(), &[]),
+        &["cannot create public.refinery_schema_history", "read-only"],
+    );
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE \"{}\" RESET default_transaction_read_only",
+            db.name
+        ))
+        .await
+        .unwrap();
+    let role = TestRole::create("").await;
+    admin
+        .batch_execute(&format!(
+            "REVOKE CREATE ON SCHEMA public FROM PUBLIC; GRANT USAGE ON SCHEMA public TO {}",
+            role.name
+        ))
+        .await
+        .unwrap();
+    let output = db
+        .lma_as(&role)
+        .arg("migrate")
+        .arg("--migrations")
+        .arg(m.path())
+        .output()
+        .unwrap();
+    refused(
+        &output,
+        &[
+            "cannot create public.refinery_schema_history",
+            "no CREATE privilege on schema public",
+            &role.name,
+        ],
+    );
+    admin
+        .batch_execute(&format!("REVOKE ALL ON SCHEMA public FROM {}", role.name))
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn timestamp_versions_apply_and_an_int4_history_from_lma_0_1_is_upgraded() {
+    let db = TestDb::new().await;
+    let client = db.client().await;
+    client
+        .batch_execute(include_str!("../fixtures/history_int4/basic.sql"))
+        .await
+        .unwrap();
+    let m = crate::support::fixture_copy("migrations_basic");
+    std::fs::remove_file(m.path().join("V3__create_gadgets.sql")).unwrap();
+    let status = db
+        .lma()
+        .arg("status")
+        .arg("--migrations")
+        .arg(m.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        status.status.code(),
+        Some(0),
+        "lma 0.1's checksums are recognised: {}",
+        String::from_utf8_lossy(&status.stdout)
+    );
+    std::fs::write(
+        m.path().join("V20240101120000__stamp.sql"),
+        "create table stamped(i int);",
+    )
+    .unwrap();
+    let output = migrate(&db, m.path(), &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(history(&client).await, [1, 2, 20_240_101_120_000]);
+    let column: String = client
+        .query_one("select format_type(atttypid, atttypmod) from pg_attribute where attrelid = 'refinery_schema_history'::regclass and attname = 'version'", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(column, "bigint");
+    let again = db
+        .lma()
+        .arg("status")
+        .arg("--migrations")
+        .arg(m.path())
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(0));
+}
+
+#[tokio::test]
+async fn the_embedded_schema_s_int4_history_stays_applied() {
+    let db = TestDb::new().await;
+    db.client()
+        .await
+        .batch_execute(include_str!("../fixtures/history_int4/lma.sql"))
+        .await
+        .unwrap();
+    let output = db
+        .lma()
+        .args(["migrate", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(json(&output)["applied"].as_array().unwrap().len(), 0);
+}
+
+#[tokio::test]
+async fn baseline_adopts_a_database_built_another_way_once() {
+    let db = TestDb::new().await;
+    let m = crate::support::fixture("migrations_basic");
+    let client = db.client().await;
+    for file in ["V1__create_widgets.sql", "V2__add_widget_color.sql"] {
+        let sql = std::fs::read_to_string(m.join(file)).unwrap();
+        client.batch_execute(&sql).await.unwrap();
+    }
+    let output = db
+        .lma()
+        .args(["baseline", "2", "--migrations"])
+        .arg(&m)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(history(&client).await, [1, 2]);
+    let rest = migrate(&db, &m, &[]);
+    assert_eq!(rest.status.code(), Some(0), "{}", stderr(&rest));
+    assert_eq!(history(&client).await, [1, 2, 3]);
+    let again = db
+        .lma()
+        .args(["baseline", "2", "--migrations"])
+        .arg(&m)
+        .output()
+        .unwrap();
+    refused(&again, &["refusing to baseline", "already records 3"]);
+    let unknown = db
+        .lma()
+        .args(["baseline", "7", "--migrations"])
+        .arg(&m)
+        .output()
+        .unwrap();
+    refused(&unknown, &["baseline 7"]);
+}
