@@ -4,6 +4,7 @@ mod support;
 
 mod check;
 mod cli;
+mod corpus;
 mod indexes;
 mod migrate;
 mod runner;
