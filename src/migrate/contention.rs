@@ -48,7 +48,8 @@ pub async fn watch<F: Future>(
     work: F,
 ) -> (F::Output, Vec<Blocker>) {
     let mut seen = Vec::new();
-    let mut tick = tokio::time::interval(poll);
+    // The first look comes after one poll interval: most migrations never wait for a lock.
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + poll, poll);
     tokio::pin!(work);
     loop {
         tokio::select! {

@@ -11,7 +11,7 @@
 use serde::Serialize;
 use tokio_postgres::Client;
 
-use super::executor::{ended_transaction, run_statement, transaction_id, ExecError};
+use super::executor::{run_checked, transaction_id, ExecError};
 use super::failure;
 use super::session::Session;
 use super::source::MigrationSet;
@@ -157,16 +157,7 @@ async fn try_one(
 
 async fn statements(client: &Client, list: &[Statement], xid: i64) -> Result<(), ExecError> {
     for statement in list {
-        run_statement(client, statement)
-            .await
-            .map_err(|source| ExecError::Sql {
-                source,
-                line: statement.line,
-                statement: statement.text.clone(),
-            })?;
-        if transaction_id(client).await? != xid {
-            return Err(ended_transaction(statement));
-        }
+        run_checked(client, statement, xid).await?;
     }
     Ok(())
 }

@@ -15,6 +15,7 @@ use bytes::Bytes;
 use futures_util::SinkExt as _;
 use refinery::Migration;
 use tokio_postgres::error::SqlState;
+use tokio_postgres::types::Type;
 use tokio_postgres::Client;
 
 use super::history::History;
@@ -98,11 +99,13 @@ impl<'a> Executor<'a> {
         script: &Script,
     ) -> Result<(), ExecError> {
         let client = self.client;
-        client
-            .batch_execute("BEGIN")
-            .await
-            .map_err(runner("BEGIN"))?;
-        let outcome = self.body(migration, script).await;
+        // Pipelined, so the id is the new transaction's.
+        let (begun, xid) = tokio::join!(client.batch_execute("BEGIN"), transaction_id(client));
+        begun.map_err(runner("BEGIN"))?;
+        let outcome = match xid {
+            Ok(xid) => self.body(migration, script, xid).await,
+            Err(err) => Err(err),
+        };
         if outcome.is_err() {
             // The transaction may already be aborted or gone; the error that matters is the first.
             let _ = client.batch_execute("ROLLBACK").await;
@@ -114,21 +117,20 @@ impl<'a> Executor<'a> {
             .map_err(runner("COMMIT"))
     }
 
-    async fn body(&self, migration: &Migration, script: &Script) -> Result<(), ExecError> {
-        let xid = transaction_id(self.client).await?;
+    async fn body(
+        &self,
+        migration: &Migration,
+        script: &Script,
+        xid: i64,
+    ) -> Result<(), ExecError> {
         for statement in &script.statements {
-            run_statement(self.client, statement)
-                .await
-                .map_err(at(statement))?;
-            if transaction_id(self.client).await? != xid {
-                return Err(ended_transaction(statement));
-            }
+            run_checked(self.client, statement, xid).await?;
         }
-        self.history
-            .record(self.client, migration)
-            .await
-            .map_err(runner("cannot record the migration in the history"))?;
-        self.still_locked().await
+        // The history row and the lock check go to two connections at once.
+        let record = self.history.record(self.client, migration);
+        let (recorded, locked) = tokio::join!(record, self.still_locked());
+        recorded.map_err(runner("cannot record the migration in the history"))?;
+        locked
     }
 
     async fn outside_transaction(
@@ -166,8 +168,11 @@ impl<'a> Executor<'a> {
     }
 
     async fn drop_if_invalid(&mut self, name: &str) -> Result<(), tokio_postgres::Error> {
-        let invalid = self.client.query_opt(INVALID_INDEX_SQL, &[&name]).await?;
-        if let Some(row) = invalid {
+        let invalid = self
+            .client
+            .query_typed(INVALID_INDEX_SQL, &[(&name, Type::TEXT)])
+            .await?;
+        if let Some(row) = invalid.first() {
             let qualified: String = row.try_get(0)?;
             self.client
                 .batch_execute(&format!("DROP INDEX CONCURRENTLY IF EXISTS {qualified}"))
@@ -193,6 +198,34 @@ pub async fn run_statement(
     sink.send(Bytes::from(data.clone())).await?;
     sink.finish().await?;
     Ok(())
+}
+
+/// Runs a statement of a transactional migration and checks, in the same round trip, that the
+/// transaction is still the one that began with id `xid`.
+pub async fn run_checked(
+    client: &Client,
+    statement: &Statement,
+    xid: i64,
+) -> Result<(), ExecError> {
+    let now = if statement.copy_data.is_some() {
+        run_statement(client, statement)
+            .await
+            .map_err(at(statement))?;
+        transaction_id(client).await?
+    } else {
+        // Both requests are queued before either answer is read: tokio-postgres pipelines them.
+        let (ran, now) = tokio::join!(
+            client.query_typed(&statement.text, &[]),
+            transaction_id(client)
+        );
+        ran.map_err(at(statement))?;
+        now?
+    };
+    if now == xid {
+        Ok(())
+    } else {
+        Err(ended_transaction(statement))
+    }
 }
 
 /// The current transaction's id, assigning one if needed (DDL assigns one anyway).

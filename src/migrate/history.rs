@@ -14,6 +14,7 @@ use siphasher::sip::SipHasher13;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use tokio_postgres::error::SqlState;
+use tokio_postgres::types::Type;
 use tokio_postgres::Client;
 
 use super::failure::find_db_error;
@@ -153,10 +154,16 @@ impl History {
             .format(&Rfc3339)
             .expect("the current time has an RFC 3339 form");
         let checksum = migration.checksum().to_string();
+        // One round trip (no separate prepare): this runs once per migration.
         client
-            .execute(
+            .query_typed(
                 &sql,
-                &[&migration.version(), &migration.name(), &now, &checksum],
+                &[
+                    (&migration.version(), Type::INT8),
+                    (&migration.name(), Type::TEXT),
+                    (&now, Type::TEXT),
+                    (&checksum, Type::TEXT),
+                ],
             )
             .await?;
         Ok(())

@@ -7,6 +7,7 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context as _};
+use tokio_postgres::types::Type;
 use tokio_postgres::Client;
 
 use crate::db::Database;
@@ -78,13 +79,16 @@ impl MigrationLock {
     /// Fails unless the lock's session is alive and still holds the lock: a terminated session
     /// (`pg_terminate_backend`, a failover, a network cut) frees the lock for another runner.
     pub async fn verify(&self) -> anyhow::Result<()> {
-        let held: bool = self
+        let rows = self
             .client
-            .query_one(HELD_SQL, &[&KEY])
+            .query_typed(HELD_SQL, &[(&KEY, Type::INT8)])
             .await
-            .map_err(|err| anyhow::anyhow!("lost the migration lock: its session ended ({err})"))?
-            .try_get(0)?;
-        if !held {
+            .map_err(|err| anyhow::anyhow!("lost the migration lock: its session ended ({err})"))?;
+        let held = rows
+            .first()
+            .map(|row| row.try_get::<_, bool>(0))
+            .transpose()?;
+        if held != Some(true) {
             bail!("lost the migration lock: its session no longer holds it");
         }
         Ok(())

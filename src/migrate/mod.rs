@@ -317,12 +317,15 @@ impl<'a> Migrator<'a> {
         history: &History,
         next: &Planned<'_>,
     ) -> anyhow::Result<Applied> {
-        lock.verify().await.with_context(|| {
+        // Two connections: the lock check and the session's reset run at once.
+        let (held, reset) = tokio::join!(lock.verify(), session.reset());
+        held.with_context(|| {
             format!(
                 "stopped before V{}: another lma migrate may be running now; see `lma status`, then run again",
                 next.migration.version()
             )
         })?;
+        reset?;
         self.apply_with_retries(lock, session, history, next).await
     }
 
@@ -340,7 +343,10 @@ impl<'a> Migrator<'a> {
         let mut blockers = Vec::new();
         let mut attempt = 1;
         loop {
-            session.reset().await?;
+            if attempt > 1 {
+                // The failed attempt may have changed settings before it failed.
+                session.reset().await?;
+            }
             let mut executor = Executor::new(&session.client, history, lock);
             let work = executor.apply(next.migration, &next.script);
             let (outcome, seen) = contention::watch(lock.client(), session.pid, poll, work).await;

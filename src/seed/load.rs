@@ -13,7 +13,7 @@ use tokio_postgres::Client;
 
 use super::tables::Table;
 use super::world::World;
-use super::{activity, campaigns, copy, leads, tenants};
+use super::{activity, campaigns, copy, guard, leads, tenants};
 use crate::db::Database;
 use crate::progress::Progress;
 
@@ -73,6 +73,7 @@ pub async fn all(
             world: Arc::clone(&world),
             table,
             skip_fk_triggers,
+            progress: *progress,
         };
         set.spawn(job.run(parents, sender, bar));
     }
@@ -214,6 +215,7 @@ struct Job {
     world: Arc<World>,
     table: Table,
     skip_fk_triggers: bool,
+    progress: Progress,
 }
 
 impl Job {
@@ -232,12 +234,18 @@ impl Job {
         }
         let mut client = self.database.connect().await?;
         client.batch_execute(SESSION).await?;
+        client.batch_execute(&guard::session_sql()).await?;
         if self.skip_fk_triggers {
             client.batch_execute(SKIP_FK_TRIGGERS).await?;
         }
-        let copied = copy_rows(&mut client, self.table, &self.world, &bar)
-            .await
-            .with_context(|| format!("cannot load {name}"))?;
+        // Each attempt is the table's one transaction: a lock timeout rolls it back whole.
+        let mut attempt = 1;
+        let copied = loop {
+            match copy_rows(&mut client, self.table, &self.world, &bar).await {
+                Err(err) if guard::retry(&err, attempt, name, &self.progress).await => attempt += 1,
+                outcome => break outcome.with_context(|| format!("cannot load {name}"))?,
+            }
+        };
         // Children may start now; the receivers may all be gone, which is fine.
         let _ = done.send(true);
         bar.finish_with_message("loaded");

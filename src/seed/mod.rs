@@ -21,6 +21,7 @@ pub mod campaigns;
 pub mod copy;
 pub mod fakes;
 pub mod fields;
+pub mod guard;
 pub mod json;
 pub mod leads;
 pub mod load;
@@ -117,9 +118,11 @@ pub async fn seed(
 ) -> anyhow::Result<SeedReport> {
     let started = Instant::now();
     let mut client = database.connect().await?;
+    client.batch_execute(&guard::session_sql()).await?;
+    guard::lock(&client, &database.describe()).await?;
     check_migrated(&mut client, database, options.allow_pending).await?;
     check_owner(&client, database).await?;
-    make_room(&client, database, options.truncate).await?;
+    make_room(&client, database, options.truncate, progress).await?;
     let skip_fk_triggers = is_superuser(&client).await?;
     if !skip_fk_triggers {
         progress.note(
@@ -224,21 +227,53 @@ async fn check_owner(client: &Client, database: &Database) -> anyhow::Result<()>
     Ok(())
 }
 
-async fn make_room(client: &Client, database: &Database, truncate: bool) -> anyhow::Result<()> {
+async fn make_room(
+    client: &Client,
+    database: &Database,
+    truncate: bool,
+    progress: &Progress,
+) -> anyhow::Result<()> {
     if truncate {
-        return client
-            .batch_execute(TRUNCATE_ALL)
-            .await
-            .context("cannot truncate the tenant tables");
+        let mut attempt = 1;
+        loop {
+            let outcome = client
+                .batch_execute(TRUNCATE_ALL)
+                .await
+                .map_err(anyhow::Error::from);
+            match outcome {
+                Err(err) if guard::retry(&err, attempt, "truncate", progress).await => attempt += 1,
+                outcome => return outcome.context("cannot truncate the tenant tables"),
+            }
+        }
     }
     let organizations: i64 = client.query_one(TENANT_ROWS, &[]).await?.try_get(0)?;
-    if organizations > 0 {
+    if organizations == 0 {
+        return Ok(());
+    }
+    let target = database.describe();
+    let empty = empty_tables(client).await?;
+    if !empty.is_empty() {
         bail!(
-            "refusing to seed {}: it already holds tenant data ({organizations} organizations); pass --truncate to replace it",
-            database.describe()
+            "refusing to seed {target}: it holds tenant data from a seed that did not finish ({} of {} tables are empty: {}); pass --truncate to start again",
+            empty.len(),
+            Table::ALL.len(),
+            empty.join(", ")
         );
     }
-    Ok(())
+    bail!("refusing to seed {target}: it already holds tenant data ({organizations} organizations); pass --truncate to replace it")
+}
+
+/// The tenant tables without a row: every finished seed fills all of them, so some empty beside
+/// loaded ones means the last seed was interrupted.
+async fn empty_tables(client: &Client) -> anyhow::Result<Vec<&'static str>> {
+    let mut empty = Vec::new();
+    for table in Table::ALL {
+        let sql = format!("SELECT NOT EXISTS (SELECT FROM {})", table.name());
+        if client.query_one(&sql, &[]).await?.try_get::<_, bool>(0)? {
+            empty.push(table.name());
+        }
+    }
+    Ok(empty)
 }
 
 async fn is_superuser(client: &Client) -> anyhow::Result<bool> {

@@ -11,4 +11,5 @@ mod runner;
 mod safety;
 mod schema;
 mod seed;
+mod seed_safety;
 mod tls;
