@@ -50,6 +50,15 @@ pub async fn lock(client: &Client, target: &str) -> anyhow::Result<()> {
     )
 }
 
+/// Releases the seed lock now: a dropped connection releases it too, but only once the server
+/// has seen the connection close, which a caller in the same process may outrun.
+pub async fn unlock(client: &Client) -> anyhow::Result<()> {
+    client
+        .query_one("SELECT pg_advisory_unlock($1)", &[&KEY])
+        .await?;
+    Ok(())
+}
+
 /// Whether to run a failed attempt again: after a lock timeout, with the migration runner's
 /// backoff (slept here), up to its default number of retries. Each attempt must be one
 /// transaction, rolled back whole by its failure.

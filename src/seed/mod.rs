@@ -120,10 +120,26 @@ pub async fn seed(
     let mut client = database.connect().await?;
     client.batch_execute(&guard::session_sql()).await?;
     guard::lock(&client, &database.describe()).await?;
-    check_migrated(&mut client, database, options.allow_pending).await?;
-    check_owner(&client, database).await?;
-    make_room(&client, database, options.truncate, progress).await?;
-    let skip_fk_triggers = is_superuser(&client).await?;
+    let outcome = seed_locked(&mut client, database, options, progress, started).await;
+    // Released on every path, so the next seed never races this connection's close.
+    let unlocked = guard::unlock(&client).await;
+    let report = outcome?;
+    unlocked?;
+    Ok(report)
+}
+
+/// The seed itself, under the seed lock.
+async fn seed_locked(
+    client: &mut Client,
+    database: &Database,
+    options: &Options,
+    progress: &Progress,
+    started: Instant,
+) -> anyhow::Result<SeedReport> {
+    check_migrated(client, database, options.allow_pending).await?;
+    check_owner(client, database).await?;
+    make_room(client, database, options.truncate, progress).await?;
+    let skip_fk_triggers = is_superuser(client).await?;
     if !skip_fk_triggers {
         progress.note(
             None,
@@ -143,10 +159,10 @@ pub async fn seed(
         ),
     );
     let loaded = load::all(database, Arc::clone(&world), skip_fk_triggers, progress).await?;
-    reset_sequences(&client, &world.plan).await?;
+    reset_sequences(client, &world.plan).await?;
     let mut tables = Vec::new();
     for line in loaded {
-        let bytes = table_bytes(&client, line.table).await?;
+        let bytes = table_bytes(client, line.table).await?;
         let phases = Phases {
             copy: line.copied.copy_seconds,
             index: line.copied.index_seconds,

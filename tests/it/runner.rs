@@ -472,3 +472,33 @@ async fn baseline_adopts_a_database_built_another_way_once() {
         .unwrap();
     refused(&unknown, &["baseline 7"]);
 }
+
+#[tokio::test]
+async fn v17_without_createrole_says_what_the_dba_must_do() {
+    let role = TestRole::create("NOCREATEROLE").await;
+    let db = TestDb::new().await;
+    db.client()
+        .await
+        .batch_execute(&format!(
+            "GRANT CREATE ON DATABASE \"{db}\" TO {r}; GRANT CREATE ON SCHEMA public TO {r}",
+            db = db.name,
+            r = role.name
+        ))
+        .await
+        .unwrap();
+    let output = db
+        .lma_as(&role)
+        .args(["migrate", "--target", "17"])
+        .output()
+        .unwrap();
+    refused(
+        &output,
+        &[
+            "V17__app_role_and_grants.sql",
+            "42501",
+            "CREATEROLE",
+            "ALTER ROLE",
+        ],
+    );
+    assert_eq!(history(&db.client().await).await.last(), Some(&16));
+}
