@@ -2,8 +2,9 @@
 //!
 //! A check file is a header of `--` lines, then the query with `$1, $2…` parameters:
 //! `-- name:` (the file's stem), `-- description:`, `-- params:` (SQL returning one row per
-//! sample, one column per parameter; lines continue each other) and any number of
-//! `-- expect:` and `-- note:` (free text). The header is parsed strictly: an unknown key is an error naming the line.
+//! sample, one column per parameter; lines continue each other), `-- writes: true` (the query or
+//! its params query writes; it still runs rolled back) and any number of `-- expect:` and
+//! `-- note:` (free text). The header is parsed strictly: an unknown key is an error naming the line.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -23,6 +24,9 @@ pub struct Check {
     /// SQL drawing the parameter samples from the data; `None` for a query without parameters.
     pub params: Option<String>,
     pub expectations: Vec<Expectation>,
+    /// Declared `-- writes: true`: its executions run in a read-write transaction (still rolled
+    /// back) instead of a read-only one.
+    pub writes: bool,
     /// The query, without a trailing semicolon.
     pub sql: String,
 }
@@ -116,6 +120,7 @@ struct Header {
     description: Vec<String>,
     params: Vec<String>,
     expectations: Vec<Expectation>,
+    writes: Option<bool>,
 }
 
 impl Header {
@@ -133,10 +138,12 @@ impl Header {
             "description" => self.description.push(value),
             "params" => self.params.push(value),
             "expect" => self.expectations.push(Expectation::parse(&value)?),
+            "writes" if self.writes.is_some() => bail!("a second writes"),
+            "writes" => self.writes = Some(boolean(&value)?),
             // Free text for the reader of the file, e.g. why an index is not expected.
             "note" => {}
             other => bail!(
-                "unknown header key {other:?} (known: name, description, params, expect, note)"
+                "unknown header key {other:?} (known: name, description, params, writes, expect, note)"
             ),
         }
         Ok(())
@@ -162,7 +169,16 @@ impl Header {
             description: self.description.join(" "),
             params,
             expectations: self.expectations,
+            writes: self.writes.unwrap_or(false),
             sql,
         })
+    }
+}
+
+fn boolean(value: &str) -> anyhow::Result<bool> {
+    match value {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        other => bail!("writes takes true or false, found {other:?}"),
     }
 }

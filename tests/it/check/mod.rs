@@ -16,6 +16,8 @@ use serde_json::Value;
 
 use crate::support::{connect, fixture, server, TestDb};
 
+mod writes;
+
 // ---------------------------------------------------------------- recorded plans
 
 fn recorded(name: &str) -> Explain {
@@ -135,6 +137,11 @@ fn a_header_is_parsed_into_name_params_expectations_and_query() {
             Expectation::MaxBuffers(10),
         ]
     );
+    assert!(!check.writes);
+    let writer = catalog::parse("sample.sql", &GOOD.replace("--\n", "-- writes: true\n")).unwrap();
+    assert!(writer.writes);
+    let bad = parse_error(&GOOD.replace("--\n", "-- writes: yes\n"));
+    assert!(bad.contains("writes takes true or false"), "{bad}");
 }
 
 fn parse_error(text: &str) -> String {
