@@ -1,22 +1,23 @@
 //! The rules a check's plan must obey, as declared in its header (`-- expect: …`), and how
 //! each is judged against the measured runs.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use anyhow::{bail, Context as _};
 
 use super::plan::Explain;
+use super::relations::Relations;
 
 /// One declared expectation.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expectation {
-    /// Every sample's plan reads this index (on this table, when given).
+    /// Every sample's plan reads this index (on this table, when given), or, on a partitioned
+    /// table, an index of a partition attached to it.
     UsesIndex {
         index: String,
         relation: Option<String>,
     },
-    /// No Seq Scan on these tables.
+    /// No Seq Scan on these tables, nor on their partitions.
     NoSeqScan(Vec<String>),
     /// No Seq Scan on any table estimated above this many rows.
     NoSeqScanAbove(u64),
@@ -39,8 +40,8 @@ pub struct Evidence<'a> {
     pub plans: &'a [Explain],
     /// The p95 of the measured runs, `None` when latency budgets are not judged.
     pub p95_ms: Option<f64>,
-    /// Estimated rows of each table, for `no_seq_scan_above`.
-    pub table_rows: &'a HashMap<String, f64>,
+    /// Estimated rows of each table (for `no_seq_scan_above`) and the partition tree.
+    pub relations: &'a Relations,
 }
 
 impl Expectation {
@@ -97,12 +98,18 @@ impl Expectation {
     pub fn judge(&self, evidence: &Evidence) -> Option<String> {
         match self {
             Self::UsesIndex { index, relation } => uses_index(evidence, index, relation.as_ref()),
-            Self::NoSeqScan(tables) => seq_scans(evidence, |t| tables.iter().any(|x| x == t)),
+            Self::NoSeqScan(tables) => seq_scans(evidence, |t| {
+                tables.iter().any(|x| evidence.relations.is_part_of(t, x))
+            }),
             Self::NoSeqScanAbove(limit) => seq_scans(evidence, |t| {
                 // Estimates are whole numbers well inside f64's exact range.
                 #[allow(clippy::cast_precision_loss)]
                 let limit = *limit as f64;
-                evidence.table_rows.get(t).is_some_and(|&rows| rows > limit)
+                evidence
+                    .relations
+                    .rows
+                    .get(t)
+                    .is_some_and(|&rows| rows > limit)
             }),
             Self::MaxBuffers(limit) => worst(evidence, |e| e.plan.buffers())
                 .filter(|&b| b > *limit)
@@ -156,11 +163,17 @@ fn worst(evidence: &Evidence, measure: impl Fn(&Explain) -> u64) -> Option<u64> 
 }
 
 fn uses_index(evidence: &Evidence, index: &str, relation: Option<&String>) -> Option<String> {
+    let relations = evidence.relations;
+    let on_relation = |used: Option<&String>| match (relation, used) {
+        (None, _) => true,
+        (Some(want), Some(used)) => relations.is_part_of(used, want),
+        (Some(_), None) => false,
+    };
     let missing = evidence.plans.iter().any(|e| {
         !e.plan
             .indexes()
             .iter()
-            .any(|u| u.index == index && (relation.is_none() || u.relation.as_ref() == relation))
+            .any(|u| relations.is_part_of(&u.index, index) && on_relation(u.relation.as_ref()))
     });
     let on = relation.map(|r| format!(" on {r}")).unwrap_or_default();
     missing.then(|| format!("index {index}{on} not used"))
@@ -175,7 +188,14 @@ fn seq_scans(evidence: &Evidence, forbidden: impl Fn(&str) -> bool) -> Option<St
         .collect();
     tables.sort();
     tables.dedup();
-    (!tables.is_empty()).then(|| format!("Seq Scan on {}", tables.join(", ")))
+    let named: Vec<String> = tables
+        .iter()
+        .map(|t| match evidence.relations.ancestors(t) {
+            [] => t.clone(),
+            parents => format!("{t} (a partition of {})", parents.join(", ")),
+        })
+        .collect();
+    (!named.is_empty()).then(|| format!("Seq Scan on {}", named.join(", ")))
 }
 
 impl fmt::Display for Expectation {

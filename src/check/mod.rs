@@ -9,10 +9,11 @@ pub mod expectation;
 pub mod explain;
 pub mod junit;
 pub mod plan;
+pub mod relations;
 pub mod report;
 pub mod runner;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use anyhow::Context as _;
 use tokio_postgres::Client;
@@ -23,6 +24,7 @@ use crate::db::Database;
 use crate::exit::ExitStatus;
 use baseline::Baseline;
 use catalog::Check;
+use relations::Relations;
 use report::{CheckReport, CheckResult};
 use runner::{Runs, SessionOptions, Setting};
 
@@ -33,7 +35,7 @@ pub struct Session {
     pub settings: Vec<Setting>,
     pub options: SessionOptions,
     pub unanalyzed_tables: Vec<String>,
-    pub table_rows: HashMap<String, f64>,
+    pub relations: Relations,
 }
 
 impl Session {
@@ -57,7 +59,7 @@ impl Session {
                 unanalyzed_tables.join(", ")
             ));
         }
-        let table_rows = coverage::table_rows(&client).await?;
+        let relations = Relations::load(&client).await?;
         let options = session_options(context, args);
         let settings = runner::prepare_session(&client, &options).await?;
         Ok(Self {
@@ -66,7 +68,7 @@ impl Session {
             settings,
             options,
             unanalyzed_tables,
-            table_rows,
+            relations,
         })
     }
 
@@ -124,7 +126,7 @@ pub async fn run(context: &Context, args: &CheckArgs) -> anyhow::Result<ExitStat
         Baseline::load(path)?.compare(&mut results, tolerance);
     }
     let coverage = if args.only.is_empty() {
-        let used = used_indexes(&results);
+        let used = used_indexes(&results, &session.relations);
         Some(coverage::coverage(&session.client, &used, args.require_coverage).await?)
     } else {
         None
@@ -160,7 +162,7 @@ pub async fn demo(context: &Context, database: &Database) -> anyhow::Result<Chec
     let checks = catalog::embedded()?;
     let session = Session::open_on(context, database, &args).await?;
     let results = run_checks(context, &session, &checks, DEMO_RUNS, false).await?;
-    let used = used_indexes(&results);
+    let used = used_indexes(&results, &session.relations);
     let coverage = Some(coverage::coverage(&session.client, &used, true).await?);
     flush_statistics(&session.client).await?;
     Ok(report_of(&session, DEMO_RUNS, false, results, coverage))
@@ -227,7 +229,7 @@ async fn run_checks(
             session.options.as_app_role,
         )
         .await?;
-        let result = CheckResult::judge(check, &measurement, &session.table_rows, latency);
+        let result = CheckResult::judge(check, &measurement, &session.relations, latency);
         context
             .progress
             .detail(&format!("{}: {}", result.name, result.plan));
@@ -238,9 +240,13 @@ async fn run_checks(
     Ok(results)
 }
 
-fn used_indexes(results: &[CheckResult]) -> BTreeSet<String> {
+/// The indexes the plans read, with the partitioned indexes they are partitions of: a parent
+/// index is used when one of its partitions' indexes was.
+fn used_indexes(results: &[CheckResult], relations: &Relations) -> BTreeSet<String> {
     results
         .iter()
-        .flat_map(|r| r.indexes.iter().map(|i| i.index.clone()))
+        .flat_map(|r| r.indexes.iter())
+        .flat_map(|i| std::iter::once(&i.index).chain(relations.ancestors(&i.index)))
+        .cloned()
         .collect()
 }

@@ -1,7 +1,7 @@
 //! The report of `lma check`: one result per check, the session's settings, coverage and the
 //! baseline comparison. Its JSON shape is pinned by a test.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
@@ -9,6 +9,7 @@ use super::catalog::Check;
 use super::coverage::Coverage;
 use super::expectation::Evidence;
 use super::plan::IndexUse;
+use super::relations::Relations;
 use super::runner::{percentile, Measurement, Setting};
 use crate::output::{Block, Report, Table, Tone};
 
@@ -73,7 +74,7 @@ impl CheckResult {
     pub fn judge(
         check: &Check,
         measurement: &Measurement,
-        table_rows: &HashMap<String, f64>,
+        relations: &Relations,
         latency: bool,
     ) -> Self {
         let plans = &measurement.plans;
@@ -82,7 +83,7 @@ impl CheckResult {
         let evidence = Evidence {
             plans,
             p95_ms: latency.then_some(p95_ms),
-            table_rows,
+            relations,
         };
         let (judged, skipped): (Vec<_>, Vec<_>) = check
             .expectations

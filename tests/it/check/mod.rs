@@ -12,10 +12,12 @@ use std::sync::OnceLock;
 use lma::check::catalog;
 use lma::check::expectation::{Evidence, Expectation};
 use lma::check::plan::{self, Explain};
+use lma::check::relations::Relations;
 use serde_json::Value;
 
 use crate::support::{connect, fixture, server, TestDb};
 
+mod partitions;
 mod writes;
 
 // ---------------------------------------------------------------- recorded plans
@@ -191,7 +193,7 @@ fn expectations_are_judged_on_every_sample_plan() {
     let evidence = Evidence {
         plans: &plans,
         p95_ms: Some(7.0),
-        table_rows: &rows,
+        relations: &Relations::new(rows, &[]),
     };
     let judge = |text: &str| Expectation::parse(text).unwrap().judge(&evidence);
     assert_eq!(
