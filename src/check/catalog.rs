@@ -4,7 +4,8 @@
 //! `-- name:` (the file's stem), `-- description:`, `-- params:` (SQL returning one row per
 //! sample, one column per parameter; lines continue each other), `-- writes: true` (the query or
 //! its params query writes; it still runs rolled back) and any number of `-- expect:` and
-//! `-- note:` (free text). The header is parsed strictly: an unknown key is an error naming the line.
+//! `-- note:` (free text). Other `--` lines are comments. The header is parsed strictly: an
+//! unknown `key:` or a rule without its colon is an error naming the line.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -125,11 +126,11 @@ struct Header {
 
 impl Header {
     fn line(&mut self, comment: &str) -> anyhow::Result<()> {
-        if comment.is_empty() {
-            return Ok(());
-        }
-        let Some((key, value)) = comment.split_once(':') else {
-            bail!("expected `-- key: value` in the header, found {comment:?}");
+        let key_like =
+            |key: &str| !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+        let (key, value) = match comment.split_once(':') {
+            Some((key, value)) if key_like(key.trim()) => (key, value),
+            _ => return free_comment(comment),
         };
         let value = value.trim().to_owned();
         match key.trim() {
@@ -173,6 +174,21 @@ impl Header {
             sql,
         })
     }
+}
+
+/// A header line that is not `-- key: value` is a comment for the reader, unless it is a rule
+/// that lost its colon: silently dropping `-- expect max_buffers 10` would weaken the gate.
+fn free_comment(comment: &str) -> anyhow::Result<()> {
+    let (first, rest) = comment.split_once(' ').unwrap_or((comment, ""));
+    let lost = match first {
+        "expect" => Expectation::parse(rest).is_ok(),
+        "writes" => boolean(rest.trim()).is_ok(),
+        _ => false,
+    };
+    if lost {
+        bail!("`-- {comment}` reads as a rule without its colon: write `-- {first}: {rest}`");
+    }
+    Ok(())
 }
 
 fn boolean(value: &str) -> anyhow::Result<bool> {

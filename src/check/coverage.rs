@@ -55,38 +55,46 @@ pub struct IndexRef {
 /// The coverage part of the report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Coverage {
-    /// How many query-serving (non-constraint) indexes the database has.
+    /// How many query-serving (non-constraint) indexes the database has (on those tables).
     pub indexes: usize,
+    /// The tables coverage is limited to, those the checks of `--checks DIR` read (with the
+    /// partitioned tables of the partitions they read); `None`: every table.
+    pub tables: Option<Vec<String>>,
     /// Those that no check's plan used (an index that only serves a foreign key excepted).
     pub uncovered: Vec<IndexRef>,
     /// Whether an uncovered index is a finding (`--require-coverage`).
     pub required: bool,
 }
 
-/// Compares the query-serving indexes with the ones the checks used.
+/// Compares the query-serving indexes with the ones the checks used, on the tables of `scope`
+/// (`None`: all tables).
 pub async fn coverage(
     client: &Client,
     used: &BTreeSet<String>,
     required: bool,
+    scope: Option<&BTreeSet<String>>,
 ) -> anyhow::Result<Coverage> {
     let rows = client
         .query(QUERY_INDEXES, &[])
         .await
         .context("cannot list the indexes")?;
-    let indexes = rows.len();
+    let mut indexes = 0;
     let mut uncovered = Vec::new();
     for row in rows {
+        let table: String = row.try_get(1)?;
+        if scope.is_some_and(|tables| !tables.contains(&table)) {
+            continue;
+        }
+        indexes += 1;
         let index: String = row.try_get(0)?;
         let fk_only: bool = row.try_get(2)?;
         if !fk_only && !used.contains(&index) {
-            uncovered.push(IndexRef {
-                index,
-                table: row.try_get(1)?,
-            });
+            uncovered.push(IndexRef { index, table });
         }
     }
     Ok(Coverage {
         indexes,
+        tables: scope.map(|tables| tables.iter().cloned().collect()),
         uncovered,
         required,
     })

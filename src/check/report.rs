@@ -66,6 +66,9 @@ pub struct CheckResult {
     pub distinct_plans: usize,
     #[serde(skip)]
     pub shape: Vec<super::plan::ShapeNode>,
+    /// The relations any sample's plan read, what coverage under `--checks DIR` is limited to.
+    #[serde(skip)]
+    pub tables: BTreeSet<String>,
 }
 
 impl CheckResult {
@@ -132,6 +135,7 @@ impl CheckResult {
                 .unwrap_or_default(),
             distinct_plans: fingerprints.len(),
             shape: first.map(super::plan::Node::shape).unwrap_or_default(),
+            tables: plans.iter().flat_map(|e| e.plan.relations()).collect(),
         }
     }
 
@@ -189,9 +193,14 @@ impl CheckReport {
                 "Coverage: not computed for a subset of the checks (--only).".into(),
             )];
         };
+        let of_tables = coverage
+            .tables
+            .as_ref()
+            .map(|t| format!(" on the {} tables the checks read", t.len()))
+            .unwrap_or_default();
         if coverage.uncovered.is_empty() {
             return vec![Block::Line(format!(
-                "Coverage: all {} query indexes are used by a check.",
+                "Coverage: all {} query indexes{of_tables} are used by a check.",
                 coverage.indexes
             ))];
         }
@@ -206,7 +215,7 @@ impl CheckReport {
         };
         vec![
             Block::Heading(format!(
-                "Indexes no check used ({} of {}, {verdict}):",
+                "Indexes no check used ({} of {}{of_tables}, {verdict}):",
                 coverage.uncovered.len(),
                 coverage.indexes
             )),

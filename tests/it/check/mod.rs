@@ -17,6 +17,7 @@ use serde_json::Value;
 
 use crate::support::{connect, fixture, server, TestDb};
 
+mod foreign;
 mod partitions;
 mod writes;
 
@@ -159,10 +160,25 @@ fn header_errors_name_the_file_and_line() {
     assert!(malformed.starts_with("sample.sql:6"), "{malformed}");
     let expectation = parse_error(&GOOD.replace("max_buffers 10", "fast_please"));
     assert!(expectation.contains("unknown expectation"), "{expectation}");
-    let stray = parse_error(&GOOD.replace("--\n", "-- just a comment\n"));
-    assert!(stray.starts_with("sample.sql:7"), "{stray}");
+    let colonless = parse_error(&GOOD.replace("--\n", "-- expect max_buffers 5\n"));
+    assert!(colonless.starts_with("sample.sql:7"), "{colonless}");
+    assert!(
+        colonless.contains("write `-- expect: max_buffers 5`"),
+        "{colonless}"
+    );
     let renamed = parse_error(&GOOD.replace("name: sample", "name: other"));
     assert!(renamed.contains("differs from the file name"), "{renamed}");
+}
+
+#[test]
+fn plain_comment_lines_are_allowed_in_a_header() {
+    let commented = GOOD.replace(
+        "--\n",
+        "-- Why no index on u: it has a few pages.\n-- TODO: revisit at 1M leads\n-- expect the planner to change its mind later\n--\n",
+    );
+    let check = catalog::parse("sample.sql", &commented).unwrap();
+    assert_eq!(check.expectations.len(), 3);
+    assert_eq!(check.sql, "SELECT * FROM t WHERE organization_id = $1");
 }
 
 #[test]
@@ -388,9 +404,10 @@ fn assert_report_shape(report: &Value) {
     assert_eq!(keys(&check["indexes"][0]), ["index", "relation"]);
     assert_eq!(
         keys(&report["coverage"]),
-        ["indexes", "required", "uncovered"]
+        ["indexes", "required", "tables", "uncovered"]
     );
     assert_eq!(report["coverage"]["indexes"], 33);
+    assert_eq!(report["coverage"]["tables"], Value::Null);
 }
 
 fn assert_junit(xml: &str, report: &Value) {
