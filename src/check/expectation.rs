@@ -21,6 +21,9 @@ pub enum Expectation {
     NoSeqScan(Vec<String>),
     /// No Seq Scan on any table estimated above this many rows.
     NoSeqScanAbove(u64),
+    /// No Seq Scan on any table of more than this many pages (pg_class.relpages): a whole
+    /// small table read is allowed, whatever its row count, while it stays that small.
+    NoSeqScanAbovePages(u64),
     /// At most this many shared buffers (hit + read) per execution.
     MaxBuffers(u64),
     /// A p95 latency budget in milliseconds (planning + execution).
@@ -73,6 +76,7 @@ impl Expectation {
             "no_seq_scan" if args.is_empty() => bail!("no_seq_scan takes one or more tables"),
             "no_seq_scan" => Self::NoSeqScan(args.iter().map(|&t| t.to_owned()).collect()),
             "no_seq_scan_above" => Self::NoSeqScanAbove(number(one()?)?),
+            "no_seq_scan_above_pages" => Self::NoSeqScanAbovePages(number(one()?)?),
             "max_buffers" => Self::MaxBuffers(number(one()?)?),
             "p95_ms" => Self::P95Ms(positive(one()?)?),
             "max_misestimate" => Self::MaxMisestimate(positive(one()?)?),
@@ -81,7 +85,7 @@ impl Expectation {
             "max_heap_fetches" => Self::MaxHeapFetches(number(one()?)?),
             other => bail!(
                 "unknown expectation {other:?} (known: uses_index, no_seq_scan, \
-                 no_seq_scan_above, max_buffers, p95_ms, max_misestimate, no_temp_spill, \
+                 no_seq_scan_above, no_seq_scan_above_pages, max_buffers, p95_ms, max_misestimate, no_temp_spill, \
                  max_heap_fetches)"
             ),
         })
@@ -110,6 +114,13 @@ impl Expectation {
                     .rows
                     .get(t)
                     .is_some_and(|&rows| rows > limit)
+            }),
+            Self::NoSeqScanAbovePages(limit) => seq_scans(evidence, |t| {
+                evidence
+                    .relations
+                    .pages
+                    .get(t)
+                    .is_some_and(|&pages| u64::try_from(pages).is_ok_and(|p| p > *limit))
             }),
             Self::MaxBuffers(limit) => worst(evidence, |e| e.plan.buffers())
                 .filter(|&b| b > *limit)
@@ -211,6 +222,7 @@ impl fmt::Display for Expectation {
             } => write!(f, "uses_index {index} on {r}"),
             Self::NoSeqScan(tables) => write!(f, "no_seq_scan {}", tables.join(", ")),
             Self::NoSeqScanAbove(n) => write!(f, "no_seq_scan_above {n}"),
+            Self::NoSeqScanAbovePages(n) => write!(f, "no_seq_scan_above_pages {n}"),
             Self::MaxBuffers(n) => write!(f, "max_buffers {n}"),
             Self::P95Ms(ms) => write!(f, "p95_ms {ms}"),
             Self::MaxMisestimate(x) => write!(f, "max_misestimate {x}"),

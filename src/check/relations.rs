@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use anyhow::Context as _;
 use tokio_postgres::Client;
 
-/// The planner's row estimate of every table.
-const TABLE_ROWS: &str = "
-SELECT c.relname::text, c.reltuples::float8
+/// The planner's row estimate and page count of every table, as VACUUM and ANALYZE left them.
+const TABLE_SIZES: &str = "
+SELECT c.relname::text, c.reltuples::float8, c.relpages::int8
 FROM pg_class AS c
 JOIN pg_namespace AS n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')";
@@ -35,6 +35,8 @@ ORDER BY 1, 2";
 pub struct Relations {
     /// Estimated rows per table (pg_class.reltuples).
     pub rows: HashMap<String, f64>,
+    /// Pages per table (pg_class.relpages): what a Seq Scan of the whole table reads.
+    pub pages: HashMap<String, i64>,
     ancestors: HashMap<String, Vec<String>>,
 }
 
@@ -42,12 +44,14 @@ impl Relations {
     /// Reads the sizes and the partition tree.
     pub async fn load(client: &Client) -> anyhow::Result<Self> {
         let mut rows = HashMap::new();
+        let mut pages = HashMap::new();
         for row in client
-            .query(TABLE_ROWS, &[])
+            .query(TABLE_SIZES, &[])
             .await
             .context("cannot read the table sizes")?
         {
             rows.insert(row.try_get(0)?, row.try_get(1)?);
+            pages.insert(row.try_get(0)?, row.try_get(2)?);
         }
         let mut ancestors: HashMap<String, Vec<String>> = HashMap::new();
         for row in client
@@ -60,12 +64,20 @@ impl Relations {
                 .or_default()
                 .push(row.try_get(1)?);
         }
-        Ok(Self { rows, ancestors })
+        Ok(Self {
+            rows,
+            pages,
+            ancestors,
+        })
     }
 
     /// Sizes and `(child, ancestor)` pairs given directly, for tests.
     #[must_use]
-    pub fn new(rows: HashMap<String, f64>, pairs: &[(&str, &str)]) -> Self {
+    pub fn new(
+        rows: HashMap<String, f64>,
+        pages: HashMap<String, i64>,
+        pairs: &[(&str, &str)],
+    ) -> Self {
         let mut ancestors: HashMap<String, Vec<String>> = HashMap::new();
         for (child, parent) in pairs {
             ancestors
@@ -73,7 +85,11 @@ impl Relations {
                 .or_default()
                 .push((*parent).to_owned());
         }
-        Self { rows, ancestors }
+        Self {
+            rows,
+            pages,
+            ancestors,
+        }
     }
 
     /// The tables or indexes `name` is a partition of, at any depth; empty for the others.
@@ -96,6 +112,7 @@ mod tests {
     #[test]
     fn a_partition_at_any_depth_is_part_of_its_ancestors_only() {
         let relations = Relations::new(
+            HashMap::new(),
             HashMap::new(),
             &[
                 ("payment_p2022_06a", "payment_p2022_06"),

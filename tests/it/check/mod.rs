@@ -209,7 +209,7 @@ fn expectations_are_judged_on_every_sample_plan() {
     let evidence = Evidence {
         plans: &plans,
         p95_ms: Some(7.0),
-        relations: &Relations::new(rows, &[]),
+        relations: &Relations::new(rows, HashMap::from([("leads".to_owned(), 940)]), &[]),
     };
     let judge = |text: &str| Expectation::parse(text).unwrap().judge(&evidence);
     assert_eq!(
@@ -222,6 +222,11 @@ fn expectations_are_judged_on_every_sample_plan() {
     );
     assert!(judge("no_seq_scan_above 20000").is_none());
     assert!(judge("no_seq_scan_above 1000").is_some());
+    assert!(judge("no_seq_scan_above_pages 940").is_none());
+    assert_eq!(
+        judge("no_seq_scan_above_pages 939").as_deref(),
+        Some("Seq Scan on leads")
+    );
     assert!(judge("max_buffers 10000").is_none());
     assert!(judge("max_buffers 1").unwrap().contains("> max_buffers 1"));
     assert!(judge("p95_ms 5").unwrap().contains("p95 7.00 ms"));
