@@ -452,6 +452,79 @@ async fn every_check_passes_on_small_data_of_another_seed() {
     assert_eq!(code, 0, "{stderr}");
 }
 
+/// The query indexes whose drop fails no check at `small`, each with its measurement in
+/// docs/checks.md ("Dropping an index"): three that only serve a foreign key's referential
+/// actions, and four on tables of 2 to 9 pages where the plan without them reads as few buffers.
+const NOT_NEEDED_AT_SMALL: &[&str] = &[
+    "idx_campaigns_active_type_name",
+    "idx_user_stats_won",
+    "idx_users_org_login",
+    "idx_workflows_org_active",
+    "ix_communications_user_id",
+    "ix_lead_notes_user_id",
+    "ix_workflows_created_by",
+];
+
+#[tokio::test]
+async fn dropping_any_query_index_at_small_fails_a_check() {
+    let template = seeded_template();
+    let probe = TestDb::from_template(template).await;
+    let (_, report, stderr) = run(
+        &probe,
+        &["check", "--format", "json", "--only", "lead_summary"],
+    );
+    assert!(report["checks"][0]["passed"] == true, "{stderr}");
+    let indexes: Vec<String> = probe
+        .client()
+        .await
+        .query(QUERY_INDEX_NAMES, &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(indexes.len(), 33, "{indexes:?}");
+    drop(probe);
+    let mut unguarded = Vec::new();
+    for index in indexes
+        .iter()
+        .filter(|i| !NOT_NEEDED_AT_SMALL.contains(&i.as_str()))
+    {
+        let db = TestDb::from_template(template).await;
+        let drop_index = format!("DROP INDEX {}", quote(index));
+        db.client().await.batch_execute(&drop_index).await.unwrap();
+        let quick = [
+            "check",
+            "--format",
+            "json",
+            "--no-latency",
+            "--iterations",
+            "1",
+        ];
+        let (code, report, stderr) = run(&db, &[&quick[..], &["--warmup", "0"]].concat());
+        assert!(code < 2, "{index}: {stderr}");
+        if report["failed"] == 0 {
+            unguarded.push(index.clone());
+        }
+    }
+    assert!(unguarded.is_empty(), "no check fails without {unguarded:?}");
+}
+
+/// The indexes that exist only to serve queries, as `lma check`'s coverage lists them.
+const QUERY_INDEX_NAMES: &str = "
+SELECT i.relname::text
+FROM pg_index AS x
+JOIN pg_class AS i ON i.oid = x.indexrelid
+JOIN pg_namespace AS n ON n.oid = i.relnamespace
+WHERE n.nspname = 'public'
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c
+                  WHERE c.conindid = x.indexrelid AND c.contype IN ('p', 'u', 'x'))
+ORDER BY 1";
+
+fn quote(identifier: &str) -> String {
+    format!("\"{}\"", identifier.replace('"', "\"\""))
+}
+
 #[tokio::test]
 async fn dropping_the_index_a_check_requires_fails_that_check_naming_the_index() {
     let db = seeded().await;
