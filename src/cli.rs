@@ -210,12 +210,13 @@ pub struct SeedArgs {
 /// Where the checks come from and how their session is set up; shared by `check` and `explain`.
 #[derive(Debug, Clone, Args)]
 pub struct CatalogArgs {
-    /// Load the checks (*.sql) from this directory instead of the catalog built into lma.
+    /// Load the checks (*.sql) from this directory instead of the catalog built into lma;
+    /// coverage then counts only the indexes of the tables its checks read.
     #[arg(long, value_name = "DIR")]
     pub checks: Option<PathBuf>,
 
-    /// Run as the application role: SET ROLE lma_app and lma.organization_id = the first
-    /// parameter, so the plans are those under row-level security.
+    /// Run as the LMA schema's application role: SET ROLE lma_app and lma.organization_id = the
+    /// first parameter, so the plans are those under row-level security.
     #[arg(long)]
     pub as_app_role: bool,
 

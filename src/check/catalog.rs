@@ -2,8 +2,10 @@
 //!
 //! A check file is a header of `--` lines, then the query with `$1, $2…` parameters:
 //! `-- name:` (the file's stem), `-- description:`, `-- params:` (SQL returning one row per
-//! sample, one column per parameter; lines continue each other) and any number of
-//! `-- expect:` and `-- note:` (free text). The header is parsed strictly: an unknown key is an error naming the line.
+//! sample, one column per parameter; lines continue each other), `-- writes: true` (the query or
+//! its params query writes; it still runs rolled back) and any number of `-- expect:` and
+//! `-- note:` (free text). Other `--` lines are comments. The header is parsed strictly: an
+//! unknown `key:` or a rule without its colon is an error naming the line.
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -23,6 +25,9 @@ pub struct Check {
     /// SQL drawing the parameter samples from the data; `None` for a query without parameters.
     pub params: Option<String>,
     pub expectations: Vec<Expectation>,
+    /// Declared `-- writes: true`: its executions run in a read-write transaction (still rolled
+    /// back) instead of a read-only one.
+    pub writes: bool,
     /// The query, without a trailing semicolon.
     pub sql: String,
 }
@@ -116,15 +121,16 @@ struct Header {
     description: Vec<String>,
     params: Vec<String>,
     expectations: Vec<Expectation>,
+    writes: Option<bool>,
 }
 
 impl Header {
     fn line(&mut self, comment: &str) -> anyhow::Result<()> {
-        if comment.is_empty() {
-            return Ok(());
-        }
-        let Some((key, value)) = comment.split_once(':') else {
-            bail!("expected `-- key: value` in the header, found {comment:?}");
+        let key_like =
+            |key: &str| !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+        let (key, value) = match comment.split_once(':') {
+            Some((key, value)) if key_like(key.trim()) => (key, value),
+            _ => return free_comment(comment),
         };
         let value = value.trim().to_owned();
         match key.trim() {
@@ -133,10 +139,12 @@ impl Header {
             "description" => self.description.push(value),
             "params" => self.params.push(value),
             "expect" => self.expectations.push(Expectation::parse(&value)?),
+            "writes" if self.writes.is_some() => bail!("a second writes"),
+            "writes" => self.writes = Some(boolean(&value)?),
             // Free text for the reader of the file, e.g. why an index is not expected.
             "note" => {}
             other => bail!(
-                "unknown header key {other:?} (known: name, description, params, expect, note)"
+                "unknown header key {other:?} (known: name, description, params, writes, expect, note)"
             ),
         }
         Ok(())
@@ -162,7 +170,31 @@ impl Header {
             description: self.description.join(" "),
             params,
             expectations: self.expectations,
+            writes: self.writes.unwrap_or(false),
             sql,
         })
+    }
+}
+
+/// A header line that is not `-- key: value` is a comment for the reader, unless it is a rule
+/// that lost its colon: silently dropping `-- expect max_buffers 10` would weaken the gate.
+fn free_comment(comment: &str) -> anyhow::Result<()> {
+    let (first, rest) = comment.split_once(' ').unwrap_or((comment, ""));
+    let lost = match first {
+        "expect" => Expectation::parse(rest).is_ok(),
+        "writes" => boolean(rest.trim()).is_ok(),
+        _ => false,
+    };
+    if lost {
+        bail!("`-- {comment}` reads as a rule without its colon: write `-- {first}: {rest}`");
+    }
+    Ok(())
+}
+
+fn boolean(value: &str) -> anyhow::Result<bool> {
+    match value {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        other => bail!("writes takes true or false, found {other:?}"),
     }
 }

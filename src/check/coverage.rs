@@ -1,7 +1,7 @@
-//! What the catalog knows about the database: the indexes no check used, the tables whose
-//! statistics are missing, and each table's estimated size.
+//! What the catalog knows about the database: the indexes no check used, and the tables whose
+//! statistics are missing.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use anyhow::Context as _;
 use serde::Serialize;
@@ -12,7 +12,9 @@ use tokio_postgres::Client;
 /// table's unique index, hence the filter on contype.) The third column, `fk_only`, marks a plain
 /// B-tree whose keys are exactly a foreign key's columns, in order: it exists for the FK's
 /// referential actions (a parent's DELETE looks up its children), which no check runs, so it is
-/// not uncovered when no check used it. An FK index with more keys stays required.
+/// not uncovered when no check used it. An FK index with more keys stays required. A partition's
+/// index attached to a partitioned table's index is not listed: the parent is, used when any of
+/// its partitions' indexes was.
 const QUERY_INDEXES: &str = "
 SELECT i.relname::text AS index, t.relname::text AS table,
        (i.relam = (SELECT oid FROM pg_am WHERE amname = 'btree') AND x.indpred IS NULL
@@ -27,6 +29,7 @@ JOIN pg_namespace AS n ON n.oid = t.relnamespace
 WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
   AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c
                   WHERE c.conindid = x.indexrelid AND c.contype IN ('p', 'u', 'x'))
+  AND NOT EXISTS (SELECT 1 FROM pg_inherits AS p WHERE p.inhrelid = x.indexrelid)
 ORDER BY 2, 1";
 
 /// Tables with no statistics: never analyzed (reltuples < 0), or empty with no ANALYZE on record.
@@ -42,13 +45,6 @@ WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_s
            AND s.last_analyze IS NULL AND s.last_autoanalyze IS NULL))
 ORDER BY 1";
 
-/// The planner's row estimate of every table.
-const TABLE_ROWS: &str = "
-SELECT c.relname::text, c.reltuples::float8
-FROM pg_class AS c
-JOIN pg_namespace AS n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')";
-
 /// An index and its table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IndexRef {
@@ -59,38 +55,46 @@ pub struct IndexRef {
 /// The coverage part of the report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Coverage {
-    /// How many query-serving (non-constraint) indexes the database has.
+    /// How many query-serving (non-constraint) indexes the database has (on those tables).
     pub indexes: usize,
+    /// The tables coverage is limited to, those the checks of `--checks DIR` read (with the
+    /// partitioned tables of the partitions they read); `None`: every table.
+    pub tables: Option<Vec<String>>,
     /// Those that no check's plan used (an index that only serves a foreign key excepted).
     pub uncovered: Vec<IndexRef>,
     /// Whether an uncovered index is a finding (`--require-coverage`).
     pub required: bool,
 }
 
-/// Compares the query-serving indexes with the ones the checks used.
+/// Compares the query-serving indexes with the ones the checks used, on the tables of `scope`
+/// (`None`: all tables).
 pub async fn coverage(
     client: &Client,
     used: &BTreeSet<String>,
     required: bool,
+    scope: Option<&BTreeSet<String>>,
 ) -> anyhow::Result<Coverage> {
     let rows = client
         .query(QUERY_INDEXES, &[])
         .await
         .context("cannot list the indexes")?;
-    let indexes = rows.len();
+    let mut indexes = 0;
     let mut uncovered = Vec::new();
     for row in rows {
+        let table: String = row.try_get(1)?;
+        if scope.is_some_and(|tables| !tables.contains(&table)) {
+            continue;
+        }
+        indexes += 1;
         let index: String = row.try_get(0)?;
         let fk_only: bool = row.try_get(2)?;
         if !fk_only && !used.contains(&index) {
-            uncovered.push(IndexRef {
-                index,
-                table: row.try_get(1)?,
-            });
+            uncovered.push(IndexRef { index, table });
         }
     }
     Ok(Coverage {
         indexes,
+        tables: scope.map(|tables| tables.iter().cloned().collect()),
         uncovered,
         required,
     })
@@ -105,17 +109,4 @@ pub async fn unanalyzed_tables(client: &Client) -> anyhow::Result<Vec<String>> {
     rows.iter()
         .map(|row| row.try_get(0).map_err(Into::into))
         .collect()
-}
-
-/// Every table's estimated row count.
-pub async fn table_rows(client: &Client) -> anyhow::Result<HashMap<String, f64>> {
-    let rows = client
-        .query(TABLE_ROWS, &[])
-        .await
-        .context("cannot read the table sizes")?;
-    let mut map = HashMap::new();
-    for row in rows {
-        map.insert(row.try_get(0)?, row.try_get(1)?);
-    }
-    Ok(map)
 }

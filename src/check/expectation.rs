@@ -1,25 +1,29 @@
 //! The rules a check's plan must obey, as declared in its header (`-- expect: …`), and how
 //! each is judged against the measured runs.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use anyhow::{bail, Context as _};
 
 use super::plan::Explain;
+use super::relations::Relations;
 
 /// One declared expectation.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Expectation {
-    /// Every sample's plan reads this index (on this table, when given).
+    /// Every sample's plan reads this index (on this table, when given), or, on a partitioned
+    /// table, an index of a partition attached to it.
     UsesIndex {
         index: String,
         relation: Option<String>,
     },
-    /// No Seq Scan on these tables.
+    /// No Seq Scan on these tables, nor on their partitions.
     NoSeqScan(Vec<String>),
     /// No Seq Scan on any table estimated above this many rows.
     NoSeqScanAbove(u64),
+    /// No Seq Scan on any table of more than this many pages (pg_class.relpages): a whole
+    /// small table read is allowed, whatever its row count, while it stays that small.
+    NoSeqScanAbovePages(u64),
     /// At most this many shared buffers (hit + read) per execution.
     MaxBuffers(u64),
     /// A p95 latency budget in milliseconds (planning + execution).
@@ -39,8 +43,8 @@ pub struct Evidence<'a> {
     pub plans: &'a [Explain],
     /// The p95 of the measured runs, `None` when latency budgets are not judged.
     pub p95_ms: Option<f64>,
-    /// Estimated rows of each table, for `no_seq_scan_above`.
-    pub table_rows: &'a HashMap<String, f64>,
+    /// Estimated rows of each table (for `no_seq_scan_above`) and the partition tree.
+    pub relations: &'a Relations,
 }
 
 impl Expectation {
@@ -72,6 +76,7 @@ impl Expectation {
             "no_seq_scan" if args.is_empty() => bail!("no_seq_scan takes one or more tables"),
             "no_seq_scan" => Self::NoSeqScan(args.iter().map(|&t| t.to_owned()).collect()),
             "no_seq_scan_above" => Self::NoSeqScanAbove(number(one()?)?),
+            "no_seq_scan_above_pages" => Self::NoSeqScanAbovePages(number(one()?)?),
             "max_buffers" => Self::MaxBuffers(number(one()?)?),
             "p95_ms" => Self::P95Ms(positive(one()?)?),
             "max_misestimate" => Self::MaxMisestimate(positive(one()?)?),
@@ -80,7 +85,7 @@ impl Expectation {
             "max_heap_fetches" => Self::MaxHeapFetches(number(one()?)?),
             other => bail!(
                 "unknown expectation {other:?} (known: uses_index, no_seq_scan, \
-                 no_seq_scan_above, max_buffers, p95_ms, max_misestimate, no_temp_spill, \
+                 no_seq_scan_above, no_seq_scan_above_pages, max_buffers, p95_ms, max_misestimate, no_temp_spill, \
                  max_heap_fetches)"
             ),
         })
@@ -97,12 +102,25 @@ impl Expectation {
     pub fn judge(&self, evidence: &Evidence) -> Option<String> {
         match self {
             Self::UsesIndex { index, relation } => uses_index(evidence, index, relation.as_ref()),
-            Self::NoSeqScan(tables) => seq_scans(evidence, |t| tables.iter().any(|x| x == t)),
+            Self::NoSeqScan(tables) => seq_scans(evidence, |t| {
+                tables.iter().any(|x| evidence.relations.is_part_of(t, x))
+            }),
             Self::NoSeqScanAbove(limit) => seq_scans(evidence, |t| {
                 // Estimates are whole numbers well inside f64's exact range.
                 #[allow(clippy::cast_precision_loss)]
                 let limit = *limit as f64;
-                evidence.table_rows.get(t).is_some_and(|&rows| rows > limit)
+                evidence
+                    .relations
+                    .rows
+                    .get(t)
+                    .is_some_and(|&rows| rows > limit)
+            }),
+            Self::NoSeqScanAbovePages(limit) => seq_scans(evidence, |t| {
+                evidence
+                    .relations
+                    .pages
+                    .get(t)
+                    .is_some_and(|&pages| u64::try_from(pages).is_ok_and(|p| p > *limit))
             }),
             Self::MaxBuffers(limit) => worst(evidence, |e| e.plan.buffers())
                 .filter(|&b| b > *limit)
@@ -156,11 +174,17 @@ fn worst(evidence: &Evidence, measure: impl Fn(&Explain) -> u64) -> Option<u64> 
 }
 
 fn uses_index(evidence: &Evidence, index: &str, relation: Option<&String>) -> Option<String> {
+    let relations = evidence.relations;
+    let on_relation = |used: Option<&String>| match (relation, used) {
+        (None, _) => true,
+        (Some(want), Some(used)) => relations.is_part_of(used, want),
+        (Some(_), None) => false,
+    };
     let missing = evidence.plans.iter().any(|e| {
         !e.plan
             .indexes()
             .iter()
-            .any(|u| u.index == index && (relation.is_none() || u.relation.as_ref() == relation))
+            .any(|u| relations.is_part_of(&u.index, index) && on_relation(u.relation.as_ref()))
     });
     let on = relation.map(|r| format!(" on {r}")).unwrap_or_default();
     missing.then(|| format!("index {index}{on} not used"))
@@ -175,7 +199,14 @@ fn seq_scans(evidence: &Evidence, forbidden: impl Fn(&str) -> bool) -> Option<St
         .collect();
     tables.sort();
     tables.dedup();
-    (!tables.is_empty()).then(|| format!("Seq Scan on {}", tables.join(", ")))
+    let named: Vec<String> = tables
+        .iter()
+        .map(|t| match evidence.relations.ancestors(t) {
+            [] => t.clone(),
+            parents => format!("{t} (a partition of {})", parents.join(", ")),
+        })
+        .collect();
+    (!named.is_empty()).then(|| format!("Seq Scan on {}", named.join(", ")))
 }
 
 impl fmt::Display for Expectation {
@@ -191,6 +222,7 @@ impl fmt::Display for Expectation {
             } => write!(f, "uses_index {index} on {r}"),
             Self::NoSeqScan(tables) => write!(f, "no_seq_scan {}", tables.join(", ")),
             Self::NoSeqScanAbove(n) => write!(f, "no_seq_scan_above {n}"),
+            Self::NoSeqScanAbovePages(n) => write!(f, "no_seq_scan_above_pages {n}"),
             Self::MaxBuffers(n) => write!(f, "max_buffers {n}"),
             Self::P95Ms(ms) => write!(f, "p95_ms {ms}"),
             Self::MaxMisestimate(x) => write!(f, "max_misestimate {x}"),

@@ -1,6 +1,7 @@
 //! `lma explain NAME`: one check's plan for its first parameter sample (the largest tenant), as
-//! an annotated tree: time, rows against the estimate, loops, the node's own buffers, flagged
-//! misestimates, rows removed by filters, and sorts that went to disk.
+//! an annotated tree: the scan direction, index and filter conditions, time, rows against the
+//! estimate, loops, the node's own buffers, flagged misestimates, rows removed by filters, heap
+//! fetches, and sorts that went to disk.
 
 use std::fmt::Write as _;
 
@@ -35,8 +36,17 @@ pub struct ExplainReport {
 pub struct PlanNode {
     pub node_type: String,
     pub join_type: Option<String>,
+    /// `Backward` for an index read in reverse order (`Index Scan Backward`); `Forward`, or
+    /// `None` for nodes that are not scans.
+    pub scan_direction: Option<String>,
     pub relation: Option<String>,
     pub index: Option<String>,
+    /// The conditions PostgreSQL prints under the node, as it prints them.
+    pub index_cond: Option<String>,
+    pub recheck_cond: Option<String>,
+    pub filter: Option<String>,
+    pub join_filter: Option<String>,
+    pub hash_cond: Option<String>,
     /// Time in this node and below, over all loops.
     pub time_ms: f64,
     /// Actual rows over all loops.
@@ -68,8 +78,14 @@ impl PlanNode {
         Self {
             node_type: node.node_type.clone(),
             join_type: node.join_type.clone(),
+            scan_direction: node.scan_direction.clone(),
             relation: node.relation.clone(),
             index: node.index.clone(),
+            index_cond: node.index_cond.clone(),
+            recheck_cond: node.recheck_cond.clone(),
+            filter: node.filter.clone(),
+            join_filter: node.join_filter.clone(),
+            hash_cond: node.hash_cond.clone(),
             time_ms: (node.total_ms() * 1000.0).round() / 1000.0,
             rows: node.total_rows(),
             estimated_rows: node.plan_rows * node.loops.max(1.0),
@@ -88,6 +104,9 @@ impl PlanNode {
 
     fn label(&self) -> String {
         let mut label = self.node_type.clone();
+        if self.scan_direction.as_deref() == Some("Backward") {
+            label.push_str(" Backward");
+        }
         if let Some(join) = &self.join_type {
             label = format!("{label} ({join})");
         }
@@ -100,6 +119,19 @@ impl PlanNode {
         label
     }
 
+    fn conditions(&self) -> Vec<(&'static str, &str)> {
+        [
+            ("Index Cond", &self.index_cond),
+            ("Recheck Cond", &self.recheck_cond),
+            ("Hash Cond", &self.hash_cond),
+            ("Join Filter", &self.join_filter),
+            ("Filter", &self.filter),
+        ]
+        .into_iter()
+        .filter_map(|(name, value)| value.as_deref().map(|v| (name, v)))
+        .collect()
+    }
+
     fn notes(&self) -> (String, Tone) {
         let mut notes = Vec::new();
         let mut tone = Tone::Plain;
@@ -110,7 +142,7 @@ impl PlanNode {
             ));
             tone = Tone::Warn;
         }
-        if let Some(removed) = self.rows_removed_by_filter.filter(|r| *r > 0.0) {
+        if let Some(removed) = self.rows_removed_by_filter {
             notes.push(format!("{removed:.0} removed by filter"));
         }
         if let Some(fetches) = self.heap_fetches {
@@ -151,6 +183,20 @@ impl PlanNode {
             (false, true) => format!("{prefix}   "),
             (false, false) => format!("{prefix}│  "),
         };
+        // Under the node, as in PostgreSQL's text format, with the line down to its children.
+        let down = if self.children.is_empty() {
+            "  "
+        } else {
+            "│ "
+        };
+        for (name, condition) in self.conditions() {
+            let mut row = vec![(
+                format!("{child_prefix}{down} {name}: {condition}"),
+                Tone::Plain,
+            )];
+            row.extend(std::iter::repeat_with(|| (String::new(), Tone::Plain)).take(6));
+            table.toned_row(row);
+        }
         for (i, child) in self.children.iter().enumerate() {
             child.rows_into(&child_prefix, i + 1 == self.children.len(), false, table);
         }
@@ -200,7 +246,7 @@ pub async fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<ExitSt
     let checks = catalog::select(load(&args.catalog)?, std::slice::from_ref(&args.name))?;
     let check = &checks[0];
     let session = Session::open(context, &args.catalog).await?;
-    let samples = runner::samples(&session.client, check).await?;
+    let samples = session.samples(check).await?;
     let first = samples.into_iter().take(1).collect();
     let runs = Runs {
         warmup: 1,

@@ -9,12 +9,14 @@ pub mod expectation;
 pub mod explain;
 pub mod junit;
 pub mod plan;
+pub mod relations;
 pub mod report;
 pub mod runner;
+pub mod schema;
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
-use anyhow::Context as _;
+use anyhow::{bail, Context as _};
 use tokio_postgres::Client;
 
 use crate::cli::{CatalogArgs, CheckArgs};
@@ -23,6 +25,7 @@ use crate::db::Database;
 use crate::exit::ExitStatus;
 use baseline::Baseline;
 use catalog::Check;
+use relations::Relations;
 use report::{CheckReport, CheckResult};
 use runner::{Runs, SessionOptions, Setting};
 
@@ -33,7 +36,9 @@ pub struct Session {
     pub settings: Vec<Setting>,
     pub options: SessionOptions,
     pub unanalyzed_tables: Vec<String>,
-    pub table_rows: HashMap<String, f64>,
+    pub relations: Relations,
+    /// The database holds the LMA schema: advice about `lma seed` and `lma_app` applies.
+    pub lma_schema: bool,
 }
 
 impl Session {
@@ -48,16 +53,30 @@ impl Session {
         database: &Database,
         args: &CatalogArgs,
     ) -> anyhow::Result<Self> {
-        let client = database.connect().await?;
+        let mut client = database.connect().await?;
+        let lma_schema = schema::is_lma(&mut client).await?;
+        if args.as_app_role && !lma_schema {
+            bail!(
+                "--as-app-role runs the checks as lma_app under the row-level security of the \
+                 LMA schema, and {} does not hold it (its migration history does not start with \
+                 LMA's V1)",
+                database.describe()
+            );
+        }
         let unanalyzed_tables = coverage::unanalyzed_tables(&client).await?;
         if !unanalyzed_tables.is_empty() {
+            let fix = if lma_schema {
+                "Run `lma seed` or ANALYZE first."
+            } else {
+                "Load them and run ANALYZE first."
+            };
             context.progress.warn(&format!(
                 "NO STATISTICS for {}: the tables were never analyzed or are empty, and plans on \
-                 them prove nothing. Run `lma seed` or ANALYZE first.",
+                 them prove nothing. {fix}",
                 unanalyzed_tables.join(", ")
             ));
         }
-        let table_rows = coverage::table_rows(&client).await?;
+        let relations = Relations::load(&client).await?;
         let options = session_options(context, args);
         let settings = runner::prepare_session(&client, &options).await?;
         Ok(Self {
@@ -66,8 +85,26 @@ impl Session {
             settings,
             options,
             unanalyzed_tables,
-            table_rows,
+            relations,
+            lma_schema,
         })
+    }
+
+    /// The check's parameter samples; none is an error, with advice that fits the schema.
+    pub async fn samples(&self, check: &Check) -> anyhow::Result<Vec<Vec<Option<String>>>> {
+        let samples = runner::samples(&self.client, check).await?;
+        if samples.is_empty() {
+            let hint = if self.lma_schema {
+                "is the database seeded? `lma seed`"
+            } else {
+                "are its tables loaded?"
+            };
+            bail!(
+                "check {}: the params query returned no rows ({hint})",
+                check.name
+            );
+        }
+        Ok(samples)
     }
 
     /// `owner` or `app_role`, as the report says.
@@ -124,8 +161,15 @@ pub async fn run(context: &Context, args: &CheckArgs) -> anyhow::Result<ExitStat
         Baseline::load(path)?.compare(&mut results, tolerance);
     }
     let coverage = if args.only.is_empty() {
-        let used = used_indexes(&results);
-        Some(coverage::coverage(&session.client, &used, args.require_coverage).await?)
+        let used = used_indexes(&results, &session.relations);
+        // Another catalog judges its own tables, not every index of the database.
+        let scope = args
+            .catalog
+            .checks
+            .is_some()
+            .then(|| read_tables(&results, &session.relations));
+        let required = args.require_coverage;
+        Some(coverage::coverage(&session.client, &used, required, scope.as_ref()).await?)
     } else {
         None
     };
@@ -160,8 +204,8 @@ pub async fn demo(context: &Context, database: &Database) -> anyhow::Result<Chec
     let checks = catalog::embedded()?;
     let session = Session::open_on(context, database, &args).await?;
     let results = run_checks(context, &session, &checks, DEMO_RUNS, false).await?;
-    let used = used_indexes(&results);
-    let coverage = Some(coverage::coverage(&session.client, &used, true).await?);
+    let used = used_indexes(&results, &session.relations);
+    let coverage = Some(coverage::coverage(&session.client, &used, true, None).await?);
     flush_statistics(&session.client).await?;
     Ok(report_of(&session, DEMO_RUNS, false, results, coverage))
 }
@@ -218,7 +262,7 @@ async fn run_checks(
     let mut results = Vec::with_capacity(checks.len());
     for check in checks {
         bar.set_message(check.name.clone());
-        let samples = runner::samples(&session.client, check).await?;
+        let samples = session.samples(check).await?;
         let measurement = runner::measure(
             &session.client,
             check,
@@ -227,7 +271,7 @@ async fn run_checks(
             session.options.as_app_role,
         )
         .await?;
-        let result = CheckResult::judge(check, &measurement, &session.table_rows, latency);
+        let result = CheckResult::judge(check, &measurement, &session.relations, latency);
         context
             .progress
             .detail(&format!("{}: {}", result.name, result.plan));
@@ -238,9 +282,23 @@ async fn run_checks(
     Ok(results)
 }
 
-fn used_indexes(results: &[CheckResult]) -> BTreeSet<String> {
+/// The tables the plans read, with the partitioned tables of the partitions they read.
+fn read_tables(results: &[CheckResult], relations: &Relations) -> BTreeSet<String> {
     results
         .iter()
-        .flat_map(|r| r.indexes.iter().map(|i| i.index.clone()))
+        .flat_map(|r| r.tables.iter())
+        .flat_map(|t| std::iter::once(t).chain(relations.ancestors(t)))
+        .cloned()
+        .collect()
+}
+
+/// The indexes the plans read, with the partitioned indexes they are partitions of: a parent
+/// index is used when one of its partitions' indexes was.
+fn used_indexes(results: &[CheckResult], relations: &Relations) -> BTreeSet<String> {
+    results
+        .iter()
+        .flat_map(|r| r.indexes.iter())
+        .flat_map(|i| std::iter::once(&i.index).chain(relations.ancestors(&i.index)))
+        .cloned()
         .collect()
 }

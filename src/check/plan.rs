@@ -31,6 +31,19 @@ pub struct Node {
     pub index: Option<String>,
     #[serde(rename = "Join Type")]
     pub join_type: Option<String>,
+    /// `Forward`, `Backward` (an index read in reverse order) or `NoMovement`.
+    #[serde(rename = "Scan Direction")]
+    pub scan_direction: Option<String>,
+    #[serde(rename = "Index Cond")]
+    pub index_cond: Option<String>,
+    #[serde(rename = "Recheck Cond")]
+    pub recheck_cond: Option<String>,
+    #[serde(rename = "Filter")]
+    pub filter: Option<String>,
+    #[serde(rename = "Join Filter")]
+    pub join_filter: Option<String>,
+    #[serde(rename = "Hash Cond")]
+    pub hash_cond: Option<String>,
     #[serde(rename = "Plan Rows")]
     pub plan_rows: f64,
     #[serde(rename = "Actual Total Time")]
@@ -201,6 +214,19 @@ impl Node {
             .filter(|(node, _)| node.node_type == "Seq Scan")
             .filter_map(|(node, _)| node.relation.clone())
             .collect()
+    }
+
+    /// The relations the plan reads or writes, each once.
+    #[must_use]
+    pub fn relations(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .walk()
+            .iter()
+            .filter_map(|(node, _)| node.relation.clone())
+            .collect();
+        out.sort();
+        out.dedup();
+        out
     }
 
     /// The indexes read, each with its table. A Bitmap Index Scan names no table, so it takes

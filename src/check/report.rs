@@ -1,7 +1,7 @@
 //! The report of `lma check`: one result per check, the session's settings, coverage and the
 //! baseline comparison. Its JSON shape is pinned by a test.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
@@ -9,6 +9,7 @@ use super::catalog::Check;
 use super::coverage::Coverage;
 use super::expectation::Evidence;
 use super::plan::IndexUse;
+use super::relations::Relations;
 use super::runner::{percentile, Measurement, Setting};
 use crate::output::{Block, Report, Table, Tone};
 
@@ -65,6 +66,9 @@ pub struct CheckResult {
     pub distinct_plans: usize,
     #[serde(skip)]
     pub shape: Vec<super::plan::ShapeNode>,
+    /// The relations any sample's plan read, what coverage under `--checks DIR` is limited to.
+    #[serde(skip)]
+    pub tables: BTreeSet<String>,
 }
 
 impl CheckResult {
@@ -73,7 +77,7 @@ impl CheckResult {
     pub fn judge(
         check: &Check,
         measurement: &Measurement,
-        table_rows: &HashMap<String, f64>,
+        relations: &Relations,
         latency: bool,
     ) -> Self {
         let plans = &measurement.plans;
@@ -82,7 +86,7 @@ impl CheckResult {
         let evidence = Evidence {
             plans,
             p95_ms: latency.then_some(p95_ms),
-            table_rows,
+            relations,
         };
         let (judged, skipped): (Vec<_>, Vec<_>) = check
             .expectations
@@ -131,6 +135,7 @@ impl CheckResult {
                 .unwrap_or_default(),
             distinct_plans: fingerprints.len(),
             shape: first.map(super::plan::Node::shape).unwrap_or_default(),
+            tables: plans.iter().flat_map(|e| e.plan.relations()).collect(),
         }
     }
 
@@ -188,9 +193,14 @@ impl CheckReport {
                 "Coverage: not computed for a subset of the checks (--only).".into(),
             )];
         };
+        let of_tables = coverage
+            .tables
+            .as_ref()
+            .map(|t| format!(" on the {} tables the checks read", t.len()))
+            .unwrap_or_default();
         if coverage.uncovered.is_empty() {
             return vec![Block::Line(format!(
-                "Coverage: all {} query indexes are used by a check.",
+                "Coverage: all {} query indexes{of_tables} are used by a check.",
                 coverage.indexes
             ))];
         }
@@ -205,7 +215,7 @@ impl CheckReport {
         };
         vec![
             Block::Heading(format!(
-                "Indexes no check used ({} of {}, {verdict}):",
+                "Indexes no check used ({} of {}{of_tables}, {verdict}):",
                 coverage.uncovered.len(),
                 coverage.indexes
             )),

@@ -5,12 +5,18 @@
 //! statement, exactly as `EXECUTE stmt('42', 'vip')` would: the params query's values need no
 //! casts and no Rust type per column. EXPLAIN of a bound statement is planned for those values
 //! (a custom plan), which is what the application gets for its first five executions.
+//!
+//! Checks never change data: every execution of a check's query and of its params query runs in
+//! its own transaction, which is rolled back, and which is READ ONLY unless the check declares
+//! `-- writes: true` (EXPLAIN ANALYZE of a DELETE deletes, hence the rollback even then).
 
 use std::error::Error;
+use std::future::Future;
 
 use anyhow::{bail, Context as _};
 use bytes::BytesMut;
 use serde::Serialize;
+use tokio_postgres::error::SqlState;
 use tokio_postgres::types::{Format, IsNull, ToSql, Type};
 use tokio_postgres::{Client, SimpleQueryMessage};
 
@@ -89,15 +95,23 @@ pub async fn prepare_session(
     Ok(settings)
 }
 
-/// The parameter samples: one row per sample, each value as text (NULL as `None`).
+/// The parameter samples: one row per sample, each value as text (NULL as `None`); one empty
+/// sample for a check without a params query.
 pub async fn samples(client: &Client, check: &Check) -> anyhow::Result<Vec<Vec<Option<String>>>> {
     let Some(sql) = &check.params else {
         return Ok(vec![Vec::new()]);
     };
-    let messages = client
-        .simple_query(sql)
+    // The extended protocol parses one statement only: a `COMMIT; DELETE …` cannot slip out of
+    // the rolled-back transaction the simple protocol then runs it in.
+    client
+        .prepare(sql)
         .await
-        .with_context(|| format!("check {}: the params query failed", check.name))?;
+        .with_context(|| format!("check {}: the params query does not prepare", check.name))?;
+    let messages = rolled_back(client, check, "the params query", || async {
+        Ok(client.simple_query(sql).await?)
+    })
+    .await
+    .with_context(|| format!("check {}: the params query failed", check.name))?;
     let rows: Vec<Vec<Option<String>>> = messages
         .iter()
         .filter_map(|message| match message {
@@ -109,13 +123,53 @@ pub async fn samples(client: &Client, check: &Check) -> anyhow::Result<Vec<Vec<O
             _ => None,
         })
         .collect();
-    if rows.is_empty() {
-        bail!(
-            "check {}: the params query returned no rows (is the database seeded?)",
-            check.name
-        );
-    }
     Ok(rows)
+}
+
+/// Runs `body` in a transaction that is always rolled back: READ ONLY unless the check declares
+/// `-- writes: true`. A write in a read-only transaction (SQLSTATE 25006) becomes a sentence
+/// naming the check and what wrote (`what`: "the query" or "the params query").
+async fn rolled_back<T, F, Fut>(
+    client: &Client,
+    check: &Check,
+    what: &str,
+    body: F,
+) -> anyhow::Result<T>
+where
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = anyhow::Result<T>>,
+{
+    let begin = if check.writes {
+        "BEGIN READ WRITE"
+    } else {
+        "BEGIN READ ONLY"
+    };
+    client
+        .batch_execute(begin)
+        .await
+        .with_context(|| format!("check {}: cannot begin a transaction", check.name))?;
+    let result = body().await;
+    let rollback = client.batch_execute("ROLLBACK").await;
+    let value = result.map_err(|err| undeclared_write(check, what, err))?;
+    rollback.with_context(|| format!("check {}: cannot roll back", check.name))?;
+    Ok(value)
+}
+
+fn undeclared_write(check: &Check, what: &str, err: anyhow::Error) -> anyhow::Error {
+    let read_only = err
+        .downcast_ref::<tokio_postgres::Error>()
+        .and_then(tokio_postgres::Error::as_db_error)
+        .filter(|db| db.code() == &SqlState::READ_ONLY_SQL_TRANSACTION);
+    match read_only {
+        Some(db) => anyhow::anyhow!(
+            "check {} writes: {what} failed with \"{}\" because checks run read-only. \
+             Declare `-- writes: true` in its header if the write is intended (it is still \
+             rolled back)",
+            check.name,
+            db.message()
+        ),
+        None => err,
+    }
 }
 
 /// Runs the check: warm-up, then measured EXPLAIN ANALYZE runs across the samples.
@@ -165,13 +219,13 @@ async fn run_all(
 ) -> anyhow::Result<(Vec<Explain>, Vec<f64>)> {
     let n = samples.len();
     for i in 0..runs.warmup as usize {
-        run_once(client, statement, &samples[i % n], as_app_role).await?;
+        run_once(client, check, statement, &samples[i % n], as_app_role).await?;
     }
     let measured = (runs.iterations as usize).max(n);
     let mut plans: Vec<Option<Explain>> = vec![None; n];
     let mut times = Vec::with_capacity(measured);
     for i in 0..measured {
-        let explain = run_once(client, statement, &samples[i % n], as_app_role)
+        let explain = run_once(client, check, statement, &samples[i % n], as_app_role)
             .await
             .with_context(|| format!("check {}: sample {:?}", check.name, samples[i % n]))?;
         times.push(explain.total_ms());
@@ -180,26 +234,31 @@ async fn run_all(
     Ok((plans.into_iter().flatten().collect(), times))
 }
 
-/// One EXPLAIN ANALYZE of the prepared statement with one sample bound.
+/// One EXPLAIN ANALYZE of the prepared statement with one sample bound, rolled back.
 pub async fn run_once(
     client: &Client,
+    check: &Check,
     statement: &tokio_postgres::Statement,
     sample: &[Option<String>],
     as_app_role: bool,
 ) -> anyhow::Result<Explain> {
-    if as_app_role {
-        // RLS reads the tenant from the session; the first parameter is always the tenant.
-        let tenant = sample.first().cloned().flatten().unwrap_or_default();
-        client
-            .query_one(
-                "SELECT set_config('lma.organization_id', $1, false)",
-                &[&tenant],
-            )
-            .await?;
-    }
     let params: Vec<TextParam> = sample.iter().map(|v| TextParam(v.as_deref())).collect();
     let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-    let row = client.query_one(statement, &refs).await?;
+    let row = rolled_back(client, check, "the query", || async {
+        if as_app_role {
+            // RLS reads the tenant from the session; the first parameter is always the tenant.
+            // Set inside the transaction: a rollback would undo it when set before.
+            let tenant = sample.first().cloned().flatten().unwrap_or_default();
+            client
+                .query_one(
+                    "SELECT set_config('lma.organization_id', $1, false)",
+                    &[&tenant],
+                )
+                .await?;
+        }
+        Ok(client.query_one(statement, &refs).await?)
+    })
+    .await?;
     let json: serde_json::Value = row.try_get(0)?;
     plan::parse(&json)
 }

@@ -12,9 +12,14 @@ use std::sync::OnceLock;
 use lma::check::catalog;
 use lma::check::expectation::{Evidence, Expectation};
 use lma::check::plan::{self, Explain};
+use lma::check::relations::Relations;
 use serde_json::Value;
 
 use crate::support::{connect, fixture, server, TestDb};
+
+mod foreign;
+mod partitions;
+mod writes;
 
 // ---------------------------------------------------------------- recorded plans
 
@@ -135,6 +140,11 @@ fn a_header_is_parsed_into_name_params_expectations_and_query() {
             Expectation::MaxBuffers(10),
         ]
     );
+    assert!(!check.writes);
+    let writer = catalog::parse("sample.sql", &GOOD.replace("--\n", "-- writes: true\n")).unwrap();
+    assert!(writer.writes);
+    let bad = parse_error(&GOOD.replace("--\n", "-- writes: yes\n"));
+    assert!(bad.contains("writes takes true or false"), "{bad}");
 }
 
 fn parse_error(text: &str) -> String {
@@ -150,10 +160,25 @@ fn header_errors_name_the_file_and_line() {
     assert!(malformed.starts_with("sample.sql:6"), "{malformed}");
     let expectation = parse_error(&GOOD.replace("max_buffers 10", "fast_please"));
     assert!(expectation.contains("unknown expectation"), "{expectation}");
-    let stray = parse_error(&GOOD.replace("--\n", "-- just a comment\n"));
-    assert!(stray.starts_with("sample.sql:7"), "{stray}");
+    let colonless = parse_error(&GOOD.replace("--\n", "-- expect max_buffers 5\n"));
+    assert!(colonless.starts_with("sample.sql:7"), "{colonless}");
+    assert!(
+        colonless.contains("write `-- expect: max_buffers 5`"),
+        "{colonless}"
+    );
     let renamed = parse_error(&GOOD.replace("name: sample", "name: other"));
     assert!(renamed.contains("differs from the file name"), "{renamed}");
+}
+
+#[test]
+fn plain_comment_lines_are_allowed_in_a_header() {
+    let commented = GOOD.replace(
+        "--\n",
+        "-- Why no index on u: it has a few pages.\n-- TODO: revisit at 1M leads\n-- expect the planner to change its mind later\n--\n",
+    );
+    let check = catalog::parse("sample.sql", &commented).unwrap();
+    assert_eq!(check.expectations.len(), 3);
+    assert_eq!(check.sql, "SELECT * FROM t WHERE organization_id = $1");
 }
 
 #[test]
@@ -184,7 +209,7 @@ fn expectations_are_judged_on_every_sample_plan() {
     let evidence = Evidence {
         plans: &plans,
         p95_ms: Some(7.0),
-        table_rows: &rows,
+        relations: &Relations::new(rows, HashMap::from([("leads".to_owned(), 940)]), &[]),
     };
     let judge = |text: &str| Expectation::parse(text).unwrap().judge(&evidence);
     assert_eq!(
@@ -197,6 +222,11 @@ fn expectations_are_judged_on_every_sample_plan() {
     );
     assert!(judge("no_seq_scan_above 20000").is_none());
     assert!(judge("no_seq_scan_above 1000").is_some());
+    assert!(judge("no_seq_scan_above_pages 940").is_none());
+    assert_eq!(
+        judge("no_seq_scan_above_pages 939").as_deref(),
+        Some("Seq Scan on leads")
+    );
     assert!(judge("max_buffers 10000").is_none());
     assert!(judge("max_buffers 1").unwrap().contains("> max_buffers 1"));
     assert!(judge("p95_ms 5").unwrap().contains("p95 7.00 ms"));
@@ -209,24 +239,32 @@ fn expectations_are_judged_on_every_sample_plan() {
 /// The seeded template database, built once per run.
 fn seeded_template() -> &'static str {
     static TEMPLATE: OnceLock<String> = OnceLock::new();
-    TEMPLATE.get_or_init(|| {
-        let name = format!("t_check_template_{}", std::process::id());
-        let thread_name = name.clone();
-        // Built on a runtime of its own: the first test's runtime may end before the others.
-        std::thread::spawn(move || {
-            tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .unwrap()
-                .block_on(build_template(&thread_name));
-        })
-        .join()
-        .expect("building the seeded template failed");
-        name
-    })
+    TEMPLATE.get_or_init(|| template_of(lma::seed::DEFAULT_SEED))
 }
 
-async fn build_template(name: &str) {
+/// `lma seed --scale small --seed 3`: the same sizes with other data, built once per run.
+fn seed_3_template() -> &'static str {
+    static TEMPLATE: OnceLock<String> = OnceLock::new();
+    TEMPLATE.get_or_init(|| template_of(3))
+}
+
+fn template_of(seed: u64) -> String {
+    let name = format!("t_check_template_{}_{seed}", std::process::id());
+    let thread_name = name.clone();
+    // Built on a runtime of its own: the first test's runtime may end before the others.
+    std::thread::spawn(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(build_template(&thread_name, seed));
+    })
+    .join()
+    .expect("building the seeded template failed");
+    name
+}
+
+async fn build_template(name: &str, seed: u64) {
     let server = server();
     connect(&server.url("postgres"))
         .await
@@ -246,7 +284,7 @@ async fn build_template(name: &str) {
     let options = lma::seed::Options {
         scale: Some(scale),
         leads: scale.leads(),
-        seed: lma::seed::DEFAULT_SEED,
+        seed,
         anchor: lma::seed::world::today(),
         truncate: false,
         allow_pending: false,
@@ -379,9 +417,10 @@ fn assert_report_shape(report: &Value) {
     assert_eq!(keys(&check["indexes"][0]), ["index", "relation"]);
     assert_eq!(
         keys(&report["coverage"]),
-        ["indexes", "required", "uncovered"]
+        ["indexes", "required", "tables", "uncovered"]
     );
     assert_eq!(report["coverage"]["indexes"], 33);
+    assert_eq!(report["coverage"]["tables"], Value::Null);
 }
 
 fn assert_junit(xml: &str, report: &Value) {
@@ -394,6 +433,96 @@ fn assert_junit(xml: &str, report: &Value) {
     assert_eq!(xml.matches("<testcase ").count(), checks.len());
     assert!(xml.contains("name=\"lead_assignment_queue\""));
     assert!(!xml.contains("<failure"));
+}
+
+#[tokio::test]
+async fn every_check_passes_on_small_data_of_another_seed() {
+    // Seed 3's busiest lead and user are busier than seed 42's: without V29's statistics the
+    // planner underestimated them and read 151 and 400 buffers (docs/checks.md).
+    let db = TestDb::from_template(seed_3_template()).await;
+    let (code, report, stderr) = run(&db, QUICK);
+    let failed: Vec<(&Value, &Value)> = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["passed"] != true)
+        .map(|c| (&c["name"], &c["reasons"]))
+        .collect();
+    assert!(failed.is_empty(), "{failed:#?}\n{stderr}");
+    assert_eq!(code, 0, "{stderr}");
+}
+
+/// The query indexes whose drop fails no check at `small`, each with its measurement in
+/// docs/checks.md ("Dropping an index"): three that only serve a foreign key's referential
+/// actions, and four on tables of 2 to 9 pages where the plan without them reads as few buffers.
+const NOT_NEEDED_AT_SMALL: &[&str] = &[
+    "idx_campaigns_active_type_name",
+    "idx_user_stats_won",
+    "idx_users_org_login",
+    "idx_workflows_org_active",
+    "ix_communications_user_id",
+    "ix_lead_notes_user_id",
+    "ix_workflows_created_by",
+];
+
+#[tokio::test]
+async fn dropping_any_query_index_at_small_fails_a_check() {
+    let template = seeded_template();
+    let probe = TestDb::from_template(template).await;
+    let (_, report, stderr) = run(
+        &probe,
+        &["check", "--format", "json", "--only", "lead_summary"],
+    );
+    assert!(report["checks"][0]["passed"] == true, "{stderr}");
+    let indexes: Vec<String> = probe
+        .client()
+        .await
+        .query(QUERY_INDEX_NAMES, &[])
+        .await
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert_eq!(indexes.len(), 33, "{indexes:?}");
+    drop(probe);
+    let mut unguarded = Vec::new();
+    for index in indexes
+        .iter()
+        .filter(|i| !NOT_NEEDED_AT_SMALL.contains(&i.as_str()))
+    {
+        let db = TestDb::from_template(template).await;
+        let drop_index = format!("DROP INDEX {}", quote(index));
+        db.client().await.batch_execute(&drop_index).await.unwrap();
+        let quick = [
+            "check",
+            "--format",
+            "json",
+            "--no-latency",
+            "--iterations",
+            "1",
+        ];
+        let (code, report, stderr) = run(&db, &[&quick[..], &["--warmup", "0"]].concat());
+        assert!(code < 2, "{index}: {stderr}");
+        if report["failed"] == 0 {
+            unguarded.push(index.clone());
+        }
+    }
+    assert!(unguarded.is_empty(), "no check fails without {unguarded:?}");
+}
+
+/// The indexes that exist only to serve queries, as `lma check`'s coverage lists them.
+const QUERY_INDEX_NAMES: &str = "
+SELECT i.relname::text
+FROM pg_index AS x
+JOIN pg_class AS i ON i.oid = x.indexrelid
+JOIN pg_namespace AS n ON n.oid = i.relnamespace
+WHERE n.nspname = 'public'
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint AS c
+                  WHERE c.conindid = x.indexrelid AND c.contype IN ('p', 'u', 'x'))
+ORDER BY 1";
+
+fn quote(identifier: &str) -> String {
+    format!("\"{}\"", identifier.replace('"', "\"\""))
 }
 
 #[tokio::test]
