@@ -437,7 +437,7 @@ fn assert_junit(xml: &str, report: &Value) {
 
 #[tokio::test]
 async fn every_check_passes_on_small_data_of_another_seed() {
-    // Seed 3's busiest lead and user are busier than seed 42's: without V29's statistics the
+    // Seed 3's busiest lead and user are busier than seed 42's: without V28's statistics the
     // planner underestimated them and read 151 and 400 buffers (docs/checks.md).
     let db = TestDb::from_template(seed_3_template()).await;
     let (code, report, stderr) = run(&db, QUICK);

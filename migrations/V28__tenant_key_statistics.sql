@@ -1,4 +1,4 @@
--- V29: extended statistics on the tenant-scoped keys whose value fixes the tenant.
+-- V28: extended statistics on the tenant-scoped keys whose value fixes the tenant.
 --
 -- A lead id or a user id belongs to one tenant, but the planner multiplies the
 -- selectivities of `organization_id = $1` and `lead_id = $2` as if they were
