@@ -3,13 +3,13 @@
 
 use tokio_postgres::Client;
 
-use crate::migrate::history;
+use crate::migrate::history::History;
 use crate::migrate::source::MigrationSet;
 
 /// Whether the migration history records LMA's first migration (version and name): a history
 /// table alone is not enough, `lma migrate --migrations DIR` writes one for any project.
 pub async fn is_lma(client: &mut Client) -> anyhow::Result<bool> {
-    let applied = history::applied(client).await?;
+    let applied = History::locate(client).await?.applied(client).await?;
     let embedded = MigrationSet::embedded();
     Ok(match (applied.first(), embedded.migrations().first()) {
         (Some(first), Some(lma)) => first.version() == lma.version() && first.name() == lma.name(),
