@@ -7,6 +7,8 @@ use anyhow::{bail, Context as _};
 use time::OffsetDateTime;
 use tokio_postgres::{Client, Row};
 
+use super::lookup::Lookup;
+
 const SCHEMAS: &str = include_str!("../../sql/reports/schemas.sql");
 const INDEXES: &str = include_str!("../../sql/reports/indexes.sql");
 const FOREIGN_KEYS: &str = include_str!("../../sql/reports/foreign_keys.sql");
@@ -33,6 +35,9 @@ pub struct IndexRow {
     pub key_count: usize,
     /// pg_index.indkey: table column numbers, 0 for an expression.
     pub columns: Vec<i16>,
+    /// The key columns' names, `None` for an expression. Partitions may number their columns
+    /// differently from their parent, so columns are matched across partitions by name.
+    pub key_names: Vec<Option<String>>,
     /// pg_index.indclass, indcollation and indoption, one per key column.
     pub opclasses: Vec<u32>,
     pub collations: Vec<u32>,
@@ -54,6 +59,11 @@ pub struct IndexRow {
     pub is_building: bool,
     /// The primary key, unique or exclusion constraint this index backs.
     pub constraint_name: Option<String>,
+    /// A partitioned table's index: no storage, its partitions' indexes hold the entries.
+    pub is_partitioned: bool,
+    /// The partitioned index this partition's index is attached to.
+    pub parent_index_oid: Option<u32>,
+    /// For a partitioned index, its partitions' indexes together.
     pub size_bytes: i64,
 }
 
@@ -82,6 +92,7 @@ impl IndexRow {
             access_method: row.try_get("access_method")?,
             key_count: usize::try_from(row.try_get::<_, i32>("key_count")?)?,
             columns: row.try_get("columns")?,
+            key_names: row.try_get("key_names")?,
             opclasses: row.try_get("opclasses")?,
             collations: row.try_get("collations")?,
             options: row.try_get("options")?,
@@ -97,6 +108,8 @@ impl IndexRow {
             is_valid: row.try_get("is_valid")?,
             is_building: row.try_get("is_building")?,
             constraint_name: row.try_get("constraint_name")?,
+            is_partitioned: row.try_get("is_partitioned")?,
+            parent_index_oid: row.try_get("parent_index_oid")?,
             size_bytes: row.try_get("size_bytes")?,
         })
     }
@@ -106,28 +119,45 @@ impl IndexRow {
 #[derive(Debug, Clone, Default)]
 pub struct ForeignKeyRow {
     pub table_oid: u32,
+    /// The table and, if it is partitioned, all its partitions: the lookup reads them all.
+    pub table_oids: Vec<u32>,
+    pub is_partitioned: bool,
     pub schema: String,
     pub table_name: String,
     pub table_sql: String,
     pub constraint_name: String,
     /// The referencing columns' numbers, in constraint order.
     pub columns: Vec<i16>,
+    /// The same columns' names, as the catalog spells them.
+    pub column_names: Vec<String>,
     /// The same columns, quoted for SQL.
     pub column_sql: Vec<String>,
     pub referenced_table: String,
+    /// The referential-integrity lookup PostgreSQL runs on this table, with `$n` parameters
+    /// of the `lookup_types` (comma-separated).
+    pub lookup_query: String,
+    pub lookup_types: String,
+    /// What the planner made of that lookup; `None` until asked (lookup::plan_all).
+    pub lookup: Option<Lookup>,
 }
 
 impl ForeignKeyRow {
     fn from_row(row: &Row) -> anyhow::Result<Self> {
         Ok(Self {
             table_oid: row.try_get("table_oid")?,
+            table_oids: row.try_get("table_oids")?,
+            is_partitioned: row.try_get("is_partitioned")?,
             schema: row.try_get("schema")?,
             table_name: row.try_get("table_name")?,
             table_sql: row.try_get("table_sql")?,
             constraint_name: row.try_get("constraint_name")?,
             columns: row.try_get("columns")?,
+            column_names: row.try_get("column_names")?,
             column_sql: row.try_get("column_sql")?,
             referenced_table: row.try_get("referenced_table")?,
+            lookup_query: row.try_get("lookup_query")?,
+            lookup_types: row.try_get("lookup_types")?,
+            lookup: None,
         })
     }
 }

@@ -7,6 +7,7 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use super::catalog::{BloatRow, ForeignKeyRow, IndexRow, TableRow};
+use super::lookup::Lookup;
 use super::redundancy;
 use super::size::human_size;
 use super::usage::Usage;
@@ -20,7 +21,7 @@ pub enum Kind {
     Unused,
     /// Another index serves the same queries and enforces as much.
     Redundant,
-    /// A foreign key without an index leading with its columns.
+    /// A foreign key whose referential-integrity lookup would read a table without an index.
     MissingFk,
     /// An index left invalid by a failed concurrent build.
     Invalid,
@@ -127,20 +128,69 @@ pub fn classify(facts: &Facts, fail_on: &[Kind]) -> Vec<Finding> {
     findings
 }
 
-/// Whether `index` can serve `fk`'s lookups: a valid, non-partial B-tree on the referencing
-/// table whose leading key columns are the foreign key's columns, in any order.
+/// Whether `index` serves `fk`'s referential-integrity lookups: it leads with the FK's columns
+/// (in any order) on the FK's table or one of its partitions, and either the planner used it
+/// for the lookup's generic plan, or it is a B-tree whose predicate, if any, the lookup implies.
 #[must_use]
 pub fn supports(index: &IndexRow, fk: &ForeignKeyRow) -> bool {
-    let width = fk.columns.len();
-    let Some(leading) = index.keys().get(..width) else {
+    let planned = matches!(&fk.lookup, Some(Lookup::Planned { indexes, .. })
+        if indexes.contains(&index.index_name));
+    leads_with(index, fk)
+        && (planned
+            || (index.access_method == "btree"
+                && implied_by_lookup(index.predicate.as_deref(), fk)))
+}
+
+/// Whether every table the lookup reads has an index that serves it: as the planner says when
+/// it was asked, else by the catalog rule (for a partitioned table, an index on the table
+/// itself, which every partition then has).
+#[must_use]
+pub fn covered(fk: &ForeignKeyRow, indexes: &[IndexRow]) -> bool {
+    match &fk.lookup {
+        Some(Lookup::Planned {
+            indexes: used,
+            unindexed,
+        }) => {
+            unindexed.is_empty()
+                && !used.is_empty()
+                && used.iter().all(|name| {
+                    indexes
+                        .iter()
+                        .any(|index| &index.index_name == name && leads_with(index, fk))
+                })
+        }
+        _ => indexes.iter().any(|index| {
+            supports(index, fk) && (!fk.is_partitioned || index.table_oid == fk.table_oid)
+        }),
+    }
+}
+
+/// Whether the index is valid and its leading key columns are the FK's, in any order, on the
+/// FK's table or a partition of it. Columns are compared by name, as partitions may number them
+/// apart; an expression never matches.
+fn leads_with(index: &IndexRow, fk: &ForeignKeyRow) -> bool {
+    let keys = &index.key_names[..index.key_count.min(index.key_names.len())];
+    let Some(leading) = keys.get(..fk.column_names.len()) else {
         return false;
     };
-    let wanted: HashSet<i16> = fk.columns.iter().copied().collect();
-    index.table_oid == fk.table_oid
-        && index.is_valid
-        && index.predicate.is_none()
-        && index.access_method == "btree"
-        && leading.iter().copied().collect::<HashSet<i16>>() == wanted
+    let leading: HashSet<Option<&str>> = leading.iter().map(Option::as_deref).collect();
+    let wanted: HashSet<Option<&str>> = fk.column_names.iter().map(|c| Some(c.as_str())).collect();
+    fk.table_oids.contains(&index.table_oid) && index.is_valid && leading == wanted
+}
+
+/// Whether every row the lookup can return satisfies the predicate. `$1 = fk` is never true
+/// when fk is NULL, so a predicate made only of `fk IS NOT NULL` on the FK's columns holds; the
+/// planner proves the same (docs/indexes.md). Anything else is left to the planner.
+fn implied_by_lookup(predicate: Option<&str>, fk: &ForeignKeyRow) -> bool {
+    let Some(predicate) = predicate else {
+        return true;
+    };
+    predicate.split(" AND ").all(|term| {
+        let term = term.trim().trim_start_matches('(').trim_end_matches(')');
+        fk.column_sql
+            .iter()
+            .any(|column| term == format!("{column} IS NOT NULL"))
+    })
 }
 
 /// Why an index must stay whatever its counters say, if it must.
@@ -189,21 +239,57 @@ fn invalid(indexes: &[IndexRow]) -> Vec<Finding> {
 fn missing_fk(foreign_keys: &[ForeignKeyRow], indexes: &[IndexRow]) -> Vec<Finding> {
     foreign_keys
         .iter()
-        .filter(|fk| !indexes.iter().any(|index| supports(index, fk)))
+        .filter(|fk| !covered(fk, indexes))
         .map(|fk| {
             let columns = fk.column_sql.join(", ");
             let reason = format!(
-                "foreign key {} ({columns}) references {} but no valid, non-partial B-tree \
-                 index leads with its columns: every DELETE or key UPDATE there scans this table",
-                fk.constraint_name, fk.referenced_table
+                "foreign key {} ({columns}) references {}, and {}: every DELETE or key UPDATE \
+                 there scans this table{}",
+                fk.constraint_name,
+                fk.referenced_table,
+                why_uncovered(fk),
+                if fk.is_partitioned {
+                    ". It is partitioned, where CREATE INDEX cannot be CONCURRENTLY and blocks \
+                     writes to every partition while it builds; to avoid that, CREATE INDEX ON \
+                     ONLY the table, CREATE INDEX CONCURRENTLY on each partition and ALTER \
+                     INDEX ... ATTACH PARTITION each"
+                } else {
+                    ""
+                }
             );
-            let sql = format!("CREATE INDEX CONCURRENTLY ON {} ({columns});", fk.table_sql);
+            let sql = if fk.is_partitioned {
+                format!("CREATE INDEX ON {} ({columns});", fk.table_sql)
+            } else {
+                format!("CREATE INDEX CONCURRENTLY ON {} ({columns});", fk.table_sql)
+            };
             Finding {
                 constraint: Some(fk.constraint_name.clone()),
                 ..Finding::new(Kind::MissingFk, &fk.table_sql, reason, Some(sql))
             }
         })
         .collect()
+}
+
+/// What the lookup lacks, in the words of whoever decided it.
+fn why_uncovered(fk: &ForeignKeyRow) -> String {
+    match &fk.lookup {
+        Some(Lookup::Planned { unindexed, .. }) if !unindexed.is_empty() => format!(
+            "the generic plan of its referential-integrity lookup reads {} without an index",
+            unindexed.join(", ")
+        ),
+        Some(Lookup::Planned { .. }) => {
+            "the generic plan of its referential-integrity lookup uses no index leading with \
+             its columns"
+                .to_owned()
+        }
+        Some(Lookup::Unplanned { why }) => format!(
+            "no valid B-tree index leads with its columns under a predicate the lookup implies \
+             (the planner could not be asked: {why})"
+        ),
+        None => "no valid B-tree index leads with its columns under a predicate the lookup \
+                 implies"
+            .to_owned(),
+    }
 }
 
 fn redundant(indexes: &[IndexRow]) -> Vec<Finding> {

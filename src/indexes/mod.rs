@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod findings;
+pub mod lookup;
 pub mod redundancy;
 pub mod report;
 pub mod size;
@@ -110,8 +111,14 @@ impl Catalog {
             .filter(|index| index.is_valid)
             .map(|index| index.index_oid)
             .collect();
+        let mut foreign_keys = catalog::foreign_keys(client, &schemas).await?;
+        progress.detail("planning the foreign keys' lookups");
+        let lookups = lookup::plan_all(client, &foreign_keys).await;
+        for (fk, planned) in foreign_keys.iter_mut().zip(lookups) {
+            fk.lookup = Some(planned);
+        }
         Ok(Self {
-            foreign_keys: catalog::foreign_keys(client, &schemas).await?,
+            foreign_keys,
             tables: catalog::tables(client, &schemas).await?,
             bloat: catalog::bloat(client, &valid).await?,
             indexes,
