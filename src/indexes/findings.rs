@@ -221,7 +221,9 @@ pub fn looks_unused(usage: &Usage, thresholds: &IndexesSection) -> bool {
 fn invalid(indexes: &[IndexRow]) -> Vec<Finding> {
     indexes
         .iter()
-        .filter(|index| !index.is_valid && !index.is_building)
+        // A partitioned index is invalid while a partition lacks an attached index; REINDEX
+        // would not change that, so it is left out (docs/indexes.md).
+        .filter(|index| !index.is_valid && !index.is_building && !index.is_partitioned)
         .map(|index| {
             let reason = format!(
                 "invalid: a CREATE INDEX CONCURRENTLY or REINDEX CONCURRENTLY failed or was \
@@ -295,6 +297,8 @@ fn why_uncovered(fk: &ForeignKeyRow) -> String {
 fn redundant(indexes: &[IndexRow]) -> Vec<Finding> {
     redundancy::find(indexes)
         .into_iter()
+        // A partition's copy of a partitioned index goes with its parent, never alone.
+        .filter(|found| indexes[found.index].parent_index_oid.is_none())
         .map(|found| {
             let (index, cover) = (&indexes[found.index], &indexes[found.covered_by]);
             let how = if found.same_keys {
@@ -311,13 +315,33 @@ fn redundant(indexes: &[IndexRow]) -> Vec<Finding> {
             };
             let reason = format!(
                 "{} {how} with the same operator classes, collations, order, expressions and \
-                 predicate, holds every column this one holds, and enforces as much",
-                cover.index_sql
+                 predicate, holds every column this one holds, and enforces as much{}",
+                cover.index_sql,
+                partitioned_note(index)
             );
-            let sql = format!("DROP INDEX CONCURRENTLY {};", index.index_sql);
-            Finding::on_index(Kind::Redundant, index, reason, sql)
+            Finding::on_index(Kind::Redundant, index, reason, drop_sql(index))
         })
         .collect()
+}
+
+/// `DROP INDEX CONCURRENTLY`, except on a partitioned index, where PostgreSQL refuses it.
+fn drop_sql(index: &IndexRow) -> String {
+    if index.is_partitioned {
+        format!("DROP INDEX {};", index.index_sql)
+    } else {
+        format!("DROP INDEX CONCURRENTLY {};", index.index_sql)
+    }
+}
+
+/// What dropping a partitioned index costs, for the reason.
+fn partitioned_note(index: &IndexRow) -> &'static str {
+    if index.is_partitioned {
+        ". It is a partitioned index: DROP INDEX CONCURRENTLY refuses it and its partitions' \
+         indexes cannot be dropped alone, and DROP INDEX takes an ACCESS EXCLUSIVE lock on the \
+         table and every partition until it commits"
+    } else {
+        ""
+    }
 }
 
 fn unused(facts: &Facts) -> Vec<Finding> {
@@ -325,6 +349,8 @@ fn unused(facts: &Facts) -> Vec<Finding> {
         .indexes
         .iter()
         .zip(facts.usage)
+        // A partition's copy is judged with its parent, on the counters of every partition.
+        .filter(|(index, _)| index.parent_index_oid.is_none())
         .filter(|(index, usage)| index.is_valid && looks_unused(usage, facts.thresholds))
         .filter(|(index, _)| kept_because(index, facts.foreign_keys).is_none())
         .map(|(index, usage)| {
@@ -335,15 +361,18 @@ fn unused(facts: &Facts) -> Vec<Finding> {
                 facts.stats_note,
                 human_size(index.size_bytes)
             );
+            if index.is_partitioned {
+                reason.push_str(" over all its partitions");
+            }
+            reason.push_str(partitioned_note(index));
             if !facts.stats_reliable {
                 reason.push_str(
                     ". UNRELIABLE: the statistics are younger than [indexes] min_stats_age",
                 );
             }
-            let sql = format!("DROP INDEX CONCURRENTLY {};", index.index_sql);
             Finding {
                 reliable: facts.stats_reliable,
-                ..Finding::on_index(Kind::Unused, index, reason, sql)
+                ..Finding::on_index(Kind::Unused, index, reason, drop_sql(index))
             }
         })
         .collect()

@@ -202,7 +202,9 @@ async fn read_usage(
         reliable: seconds(youngest.age_seconds) >= min_age,
         servers,
     };
-    Ok((usage::sum(indexes, &counters), statistics))
+    let mut usage = usage::sum(indexes, &counters);
+    usage::roll_up(indexes, &mut usage);
+    Ok((usage, statistics))
 }
 
 fn server_statistics(name: &str, role: &'static str, age: StatsAge) -> ServerStatistics {

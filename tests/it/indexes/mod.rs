@@ -3,6 +3,7 @@
 
 mod findings;
 mod output;
+mod partitions;
 mod redundancy;
 mod replica;
 
