@@ -160,6 +160,25 @@ impl From<&TableRow> for TableEntry {
     }
 }
 
+/// Catalog text made safe for a terminal: names may hold any character, and an ESC or BEL
+/// would reach the terminal as a command. Control characters (C0, DEL and C1) are written as
+/// Rust escapes, `\u{1b}`; JSON keeps the exact text.
+#[must_use]
+pub fn terminal_safe(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// A timestamp as RFC 3339, or its debug form if it cannot be one.
 #[must_use]
 pub fn rfc3339(at: OffsetDateTime) -> String {
@@ -180,12 +199,12 @@ pub fn human_age(seconds: u64) -> String {
 
 impl Report for IndexesReport {
     fn human(&self) -> Vec<Block> {
-        let mut blocks = vec![Block::Heading(format!(
+        let mut blocks = vec![Block::Heading(terminal_safe(&format!(
             "Indexes of {} (PostgreSQL {}), schemas: {}",
             self.database,
             self.server_version,
             self.schemas.join(", ")
-        ))];
+        )))];
         blocks.push(if self.indexes.is_empty() {
             Block::Line("No indexes.".into())
         } else {
@@ -248,7 +267,12 @@ impl IndexesReport {
                 entry.flags.describe(),
                 entry.note.clone().unwrap_or_default(),
             ];
-            table.toned_row(cells.into_iter().map(|cell| (cell, tone)).collect());
+            table.toned_row(
+                cells
+                    .into_iter()
+                    .map(|cell| (terminal_safe(&cell), tone))
+                    .collect(),
+            );
         }
         table
     }
@@ -266,7 +290,7 @@ impl IndexesReport {
         let mut table = Table::new(&header).right_aligned(&[1, 2, 3, 4, 5, 6]);
         for entry in &self.tables {
             table.row([
-                format!("{}.{}", entry.schema, entry.name),
+                terminal_safe(&format!("{}.{}", entry.schema, entry.name)),
                 entry.rows.to_string(),
                 entry.table_size.clone(),
                 entry.index_count.to_string(),
@@ -291,12 +315,16 @@ impl IndexesReport {
                 kind.push_str(" (unreliable)");
             }
             let subject = finding.index.as_ref().or(finding.constraint.as_ref());
+            let subject = subject.map(String::as_str).unwrap_or_default();
             table.toned_row(vec![
                 (kind, tone),
-                (finding.table.clone(), Tone::Plain),
-                (subject.cloned().unwrap_or_default(), Tone::Plain),
-                (finding.reason.clone(), Tone::Plain),
-                (finding.sql.clone().unwrap_or_default(), Tone::Plain),
+                (terminal_safe(&finding.table), Tone::Plain),
+                (terminal_safe(subject), Tone::Plain),
+                (terminal_safe(&finding.reason), Tone::Plain),
+                (
+                    terminal_safe(finding.sql.as_deref().unwrap_or_default()),
+                    Tone::Plain,
+                ),
             ]);
         }
         table
@@ -352,5 +380,20 @@ impl Flags {
             .map(|(_, name)| *name)
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn control_characters_are_escaped_and_the_rest_is_kept() {
+        assert_eq!(terminal_safe("plain_name"), "plain_name");
+        assert_eq!(terminal_safe("évènement"), "évènement");
+        assert_eq!(
+            terminal_safe("red\u{1b}[31m\u{7}\n\u{9b}x"),
+            "red\\u{1b}[31m\\u{7}\\u{a}\\u{9b}x"
+        );
     }
 }

@@ -71,3 +71,34 @@ async fn the_table_output_lists_indexes_tables_findings_and_the_statistics_age()
         assert!(stdout.contains(expected), "{expected:?} missing from:\n{stdout}");
     }
 }
+
+#[tokio::test]
+async fn control_characters_in_names_are_escaped_in_tables_and_exact_in_json() {
+    let db = database_with("unused_only").await;
+    // U& escapes: ESC [31m and BEL inside an index name.
+    db.client()
+        .await
+        .batch_execute(r#"CREATE INDEX U&"red\001b[31m\0007" ON notes (author)"#)
+        .await
+        .unwrap();
+    let output = db
+        .lma()
+        .args(["indexes", "--color", "never"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        !stdout.contains('\u{1b}') && !stdout.contains('\u{7}'),
+        "raw control characters reached the terminal:\n{stdout:?}"
+    );
+    assert!(stdout.contains(r"red\u{1b}[31m\u{7}"), "{stdout}");
+    let json = report(&run(db.lma(), "", &[]), 1);
+    assert!(
+        json["indexes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|entry| entry["name"] == "red\u{1b}[31m\u{7}"),
+        "{json:#}"
+    );
+}
