@@ -345,10 +345,19 @@ fn partitioned_note(index: &IndexRow) -> &'static str {
 }
 
 fn unused(facts: &Facts) -> Vec<Finding> {
+    // A redundant index is reported as that, not again as unused (one DROP, not two); the index
+    // that covers it is kept, as the queries of the one dropped move to it.
+    let redundant: HashSet<usize> = redundancy::find(facts.indexes)
+        .iter()
+        .flat_map(|found| [found.index, found.covered_by])
+        .collect();
     facts
         .indexes
         .iter()
         .zip(facts.usage)
+        .enumerate()
+        .filter(|(at, _)| !redundant.contains(at))
+        .map(|(_, pair)| pair)
         // A partition's copy is judged with its parent, on the counters of every partition.
         .filter(|(index, _)| index.parent_index_oid.is_none())
         .filter(|(index, usage)| index.is_valid && looks_unused(usage, facts.thresholds))

@@ -210,22 +210,24 @@ fn young_statistics_make_unused_unreliable_and_never_failing() {
 #[test]
 fn fail_on_narrows_what_fails_but_everything_is_reported() {
     let thresholds = IndexesSection::default();
-    let rows = [index(1, "a", &[1]), index(2, "ab", &[1, 2])];
-    let usage = [
-        Usage::default(),
-        Usage {
-            idx_scan: 9,
-            idx_tup_read: 9,
-            ..Usage::default()
-        },
+    let rows = [
+        index(1, "a", &[1]),
+        index(2, "ab", &[1, 2]),
+        index(3, "c", &[3]),
     ];
+    let scanned = Usage {
+        idx_scan: 9,
+        idx_tup_read: 9,
+        ..Usage::default()
+    };
+    let usage = [Usage::default(), scanned, Usage::default()];
     let all = facts(&rows, &usage, &[], &thresholds, true);
     let found = classify(&all, &[Kind::Unused]);
     assert_eq!(
         kinds(&found),
         [
             (Kind::Redundant, "public.a".to_owned()),
-            (Kind::Unused, "public.a".to_owned())
+            (Kind::Unused, "public.c".to_owned())
         ]
     );
     assert_eq!(
@@ -236,6 +238,17 @@ fn fail_on_narrows_what_fails_but_everything_is_reported() {
         found[0].sql.as_deref(),
         Some("DROP INDEX CONCURRENTLY public.a;")
     );
+}
+
+#[test]
+fn a_redundant_index_and_the_one_covering_it_are_never_also_unused() {
+    // Were both suggested, running every statement would DROP a twice, or drop ab and a both
+    // and leave a's queries with no index at all.
+    let thresholds = IndexesSection::default();
+    let rows = [index(1, "a", &[1]), index(2, "ab", &[1, 2])];
+    let usage = [Usage::default(); 2];
+    let found = classify(&facts(&rows, &usage, &[], &thresholds, true), &Kind::ALL);
+    assert_eq!(kinds(&found), [(Kind::Redundant, "public.a".to_owned())]);
 }
 
 #[test]

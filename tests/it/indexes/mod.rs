@@ -6,6 +6,7 @@ mod output;
 mod partitions;
 mod redundancy;
 mod replica;
+mod round_trip;
 
 use std::process::Output;
 
