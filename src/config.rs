@@ -90,6 +90,26 @@ pub struct IndexesSection {
     pub seq_scan_min_scans: i64,
     /// ...where sequential scans read at least this share of the rows read, 0 to 1.
     pub seq_scan_min_ratio: f64,
+    /// `[[indexes.ignore]]`: findings accepted, each with its reason.
+    pub ignore: Vec<IgnoreEntry>,
+}
+
+/// One `[[indexes.ignore]]` entry: glob patterns (`*`, `?`) on a finding's kind, table and index
+/// (or constraint); an omitted pattern matches anything. The reason is required.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreEntry {
+    #[serde(default = "any")]
+    pub kind: String,
+    #[serde(default = "any")]
+    pub table: String,
+    #[serde(default = "any")]
+    pub index: String,
+    pub reason: String,
+}
+
+fn any() -> String {
+    "*".to_owned()
 }
 
 impl Default for IndexesSection {
@@ -103,6 +123,7 @@ impl Default for IndexesSection {
             seq_scan_min_rows: 10_000,
             seq_scan_min_scans: 100,
             seq_scan_min_ratio: 0.9,
+            ignore: Vec::new(),
         }
     }
 }
@@ -240,6 +261,18 @@ mod tests {
         assert_eq!(config.indexes.unused_max_scans, 0);
         let defaults = FileConfig::default().indexes;
         assert_eq!(defaults.min_stats_age, Duration::from_secs(7 * 86_400));
+    }
+
+    #[test]
+    fn index_ignore_entries_need_a_reason() {
+        let config = parse(
+            "[[indexes.ignore]]\nkind = \"unused\"\ntable = \"public.*\"\nreason = \"monthly\"\n",
+        )
+        .unwrap();
+        let entry = &config.indexes.ignore[0];
+        assert_eq!((entry.kind.as_str(), entry.index.as_str()), ("unused", "*"));
+        let err = parse("[[indexes.ignore]]\nkind = \"unused\"\n").unwrap_err();
+        assert!(format!("{err:#}").contains("reason"), "{err:#}");
     }
 
     #[test]

@@ -73,6 +73,8 @@ pub struct Finding {
     pub reliable: bool,
     /// Whether this finding makes the exit status 1, given --fail-on.
     pub fails: bool,
+    /// Why it is accepted, when an `[[indexes.ignore]]` entry matches it; it then never fails.
+    pub ignored: Option<String>,
 }
 
 impl Finding {
@@ -86,6 +88,7 @@ impl Finding {
             sql,
             reliable: true,
             fails: false,
+            ignored: None,
         }
     }
 

@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod findings;
+pub mod ignore;
 pub mod lookup;
 pub mod redundancy;
 pub mod report;
@@ -134,6 +135,7 @@ pub async fn read(
     options: &Options,
     progress: &Progress,
 ) -> anyhow::Result<IndexesReport> {
+    ignore::validate(&options.thresholds.ignore)?;
     let catalog = Catalog::read(&primary.client, &options.schemas, progress).await?;
     let (usage, statistics) =
         read_usage(primary, replicas, &catalog.indexes, options, progress).await?;
@@ -153,10 +155,12 @@ pub async fn read(
         stats_reliable: statistics.reliable,
         stats_note: &stats_note,
     };
+    let mut findings = findings::classify(&facts, &options.fail_on);
+    ignore::apply(&mut findings, &options.thresholds.ignore);
     Ok(IndexesReport {
         database: primary.name.clone(),
         server_version: server_version(&primary.client).await?,
-        findings: findings::classify(&facts, &options.fail_on),
+        findings,
         indexes: entries(&facts),
         tables: catalog.tables.iter().map(Into::into).collect(),
         schemas: catalog.schemas,

@@ -305,7 +305,7 @@ impl IndexesReport {
     fn finding_table(&self) -> Table {
         let mut table = Table::new(&["Kind", "Table", "Index or constraint", "Reason", "SQL"]);
         for finding in &self.findings {
-            let tone = match (finding.fails, finding.reliable) {
+            let tone = match (finding.fails, finding.reliable && finding.ignored.is_none()) {
                 (true, _) => Tone::Bad,
                 (false, false) => Tone::Plain,
                 (false, true) => Tone::Warn,
@@ -314,13 +314,18 @@ impl IndexesReport {
             if !finding.reliable {
                 kind.push_str(" (unreliable)");
             }
+            let mut reason = finding.reason.clone();
+            if let Some(why) = &finding.ignored {
+                kind.push_str(" (ignored)");
+                reason = format!("IGNORED ({why}): {reason}");
+            }
             let subject = finding.index.as_ref().or(finding.constraint.as_ref());
             let subject = subject.map(String::as_str).unwrap_or_default();
             table.toned_row(vec![
                 (kind, tone),
                 (terminal_safe(&finding.table), Tone::Plain),
                 (terminal_safe(subject), Tone::Plain),
-                (terminal_safe(&finding.reason), Tone::Plain),
+                (terminal_safe(&reason), Tone::Plain),
                 (
                     terminal_safe(finding.sql.as_deref().unwrap_or_default()),
                     Tone::Plain,

@@ -260,3 +260,46 @@ async fn a_lookup_the_planner_cannot_be_asked_about_falls_back_to_the_catalog_ru
         true
     );
 }
+
+#[tokio::test]
+async fn an_ignored_finding_is_reported_as_such_and_does_not_fail_the_run() {
+    let db = database_with("unused_only").await;
+    let accepted = format!(
+        "{RELIABLE}[[indexes.ignore]]\nkind = \"unused\"\ntable = \"public.*\"\n\
+         index = \"*.notes_auth?r\"\nreason = \"the yearly audit reads it\"\n"
+    );
+    let report = report(&run(db.lma(), &accepted, &[]), 0);
+    let unused = finding(&report, "unused", "public.notes_author");
+    assert_eq!(unused["ignored"], "the yearly audit reads it");
+    assert_eq!(unused["fails"], false);
+    // Its look-alike: an entry for another schema accepts nothing.
+    let elsewhere = accepted.replace("public.*", "billing.*");
+    let report = super::report(&run(db.lma(), &elsewhere, &[]), 1);
+    let unused = finding(&report, "unused", "public.notes_author");
+    assert_eq!(unused["ignored"], serde_json::Value::Null);
+    assert_eq!(unused["fails"], true);
+}
+
+#[tokio::test]
+async fn an_ignore_entry_without_a_reason_or_with_an_unknown_kind_is_an_error() {
+    let db = database_with("unused_only").await;
+    let output = run(db.lma(), "[[indexes.ignore]]\nkind = \"unused\"\n", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("reason"),
+        "{stderr}"
+    );
+    let output = run(
+        db.lma(),
+        "[[indexes.ignore]]\nkind = \"unusd\"\nreason = \"typo\"\n",
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "error: [[indexes.ignore]] entry 1: kind \"unusd\" matches none of invalid, missing-fk, \
+         redundant, unused, bloat, seq-scan\n"
+    );
+}
