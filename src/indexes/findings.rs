@@ -132,38 +132,44 @@ pub fn classify(facts: &Facts, fail_on: &[Kind]) -> Vec<Finding> {
 }
 
 /// Whether `index` serves `fk`'s referential-integrity lookups: it leads with the FK's columns
-/// (in any order) on the FK's table or one of its partitions, and either the planner used it
-/// for the lookup's generic plan, or it is a B-tree whose predicate, if any, the lookup implies.
+/// (in any order) on the FK's table or one of its partitions, and either the planner read its
+/// table through it in the lookup's generic plan, or it is a B-tree whose predicate, if any, the
+/// lookup implies.
 #[must_use]
 pub fn supports(index: &IndexRow, fk: &ForeignKeyRow) -> bool {
-    let planned = matches!(&fk.lookup, Some(Lookup::Planned { indexes, .. })
-        if indexes.contains(&index.index_name));
+    let planned = fk
+        .lookup
+        .as_ref()
+        .is_some_and(|lookup| lookup.scans_with(&index.table_name, &index.index_name));
     leads_with(index, fk)
         && (planned
             || (index.access_method == "btree"
                 && implied_by_lookup(index.predicate.as_deref(), fk)))
 }
 
-/// Whether every table the lookup reads has an index that serves it: as the planner says when
-/// it was asked, else by the catalog rule (for a partitioned table, an index on the table
-/// itself, which every partition then has).
+/// Whether every table the lookup reads has an index that serves it. When the planner was
+/// asked, every table in its plan must be read through an index (a sequential scan, priced out,
+/// means none can serve), and have one that supports the key: the planner's own choice among
+/// usable indexes follows statistics (on an empty table it may pick another that leads with
+/// only part of the key). Else the catalog rule decides; for a partitioned table it needs an
+/// index on the table itself, which every partition then has.
 #[must_use]
 pub fn covered(fk: &ForeignKeyRow, indexes: &[IndexRow]) -> bool {
+    let serves = |relation: Option<&str>, index: &IndexRow| {
+        relation.is_none_or(|name| index.table_name == name) && supports(index, fk)
+    };
     match &fk.lookup {
-        Some(Lookup::Planned {
-            indexes: used,
-            unindexed,
-        }) => {
-            unindexed.is_empty()
-                && !used.is_empty()
-                && used.iter().all(|name| {
-                    indexes
-                        .iter()
-                        .any(|index| &index.index_name == name && leads_with(index, fk))
+        Some(Lookup::Planned { scans }) => {
+            !scans.is_empty()
+                && scans.iter().all(|scan| {
+                    scan.index.is_some()
+                        && indexes
+                            .iter()
+                            .any(|index| serves(Some(&scan.relation), index))
                 })
         }
         _ => indexes.iter().any(|index| {
-            supports(index, fk) && (!fk.is_partitioned || index.table_oid == fk.table_oid)
+            serves(None, index) && (!fk.is_partitioned || index.table_oid == fk.table_oid)
         }),
     }
 }
@@ -278,13 +284,19 @@ fn missing_fk(foreign_keys: &[ForeignKeyRow], indexes: &[IndexRow]) -> Vec<Findi
 /// What the lookup lacks, in the words of whoever decided it.
 fn why_uncovered(fk: &ForeignKeyRow) -> String {
     match &fk.lookup {
-        Some(Lookup::Planned { unindexed, .. }) if !unindexed.is_empty() => format!(
-            "the generic plan of its referential-integrity lookup reads {} without an index",
-            unindexed.join(", ")
-        ),
+        Some(Lookup::Planned { scans }) if scans.iter().any(|scan| scan.index.is_none()) => {
+            let unindexed: Vec<&str> = scans
+                .iter()
+                .filter(|scan| scan.index.is_none())
+                .map(|scan| scan.relation.as_str())
+                .collect();
+            format!(
+                "the generic plan of its referential-integrity lookup reads {} without an index",
+                unindexed.join(", ")
+            )
+        }
         Some(Lookup::Planned { .. }) => {
-            "the generic plan of its referential-integrity lookup uses no index leading with \
-             its columns"
+            "no index that leads with its columns serves its referential-integrity lookup"
                 .to_owned()
         }
         Some(Lookup::Unplanned { why }) => format!(

@@ -13,14 +13,29 @@ use super::catalog::ForeignKeyRow;
 /// What the planner said about one foreign key's lookup.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
-    /// The generic plan: the indexes it scans, and the tables it reads without one.
-    Planned {
-        indexes: Vec<String>,
-        unindexed: Vec<String>,
-    },
+    /// The generic plan: each table it reads, and through which index.
+    Planned { scans: Vec<Scan> },
     /// The planner could not be asked (e.g. `FOR KEY SHARE` needs the UPDATE privilege, or a
     /// lock was held); the catalog rule decides instead.
     Unplanned { why: String },
+}
+
+/// One table read by the lookup's plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scan {
+    pub relation: String,
+    /// The index read, `None` for a sequential scan.
+    pub index: Option<String>,
+}
+
+impl Lookup {
+    /// Whether the plan reads the table `relation` through the index `index`.
+    #[must_use]
+    pub fn scans_with(&self, relation: &str, index: &str) -> bool {
+        matches!(self, Lookup::Planned { scans } if scans.iter().any(|scan| {
+            scan.relation == relation && scan.index.as_deref() == Some(index)
+        }))
+    }
 }
 
 /// Settings for the lookup's transaction. The trigger's cached plan is generic. Sequential
@@ -89,39 +104,47 @@ async fn explain(client: &Client, fk: &ForeignKeyRow) -> Result<Value, tokio_pos
     Ok(serde_json::from_str(&text).unwrap_or(Value::Null))
 }
 
-/// The indexes a plan scans and the relations it reads without an index.
+/// The tables a plan reads, each with the index it reads them through.
 #[must_use]
 pub fn parse(plan: &Value) -> Lookup {
-    let mut indexes = Vec::new();
-    let mut unindexed = Vec::new();
     let Some(root) = plan.get(0).and_then(|p| p.get("Plan")) else {
         return Lookup::Unplanned {
             why: "EXPLAIN returned no plan".to_owned(),
         };
     };
-    walk(root, &mut indexes, &mut unindexed);
-    Lookup::Planned { indexes, unindexed }
+    let mut scans = Vec::new();
+    walk(root, &mut scans);
+    Lookup::Planned { scans }
 }
 
-fn walk(node: &Value, indexes: &mut Vec<String>, unindexed: &mut Vec<String>) {
-    let text = |key: &str| node.get(key).and_then(Value::as_str);
-    if let Some(index) = text("Index Name") {
-        indexes.push(index.to_owned());
+fn walk(node: &Value, scans: &mut Vec<Scan>) {
+    let text = |node: &Value, key: &str| node.get(key).and_then(Value::as_str).map(str::to_owned);
+    let children = || {
+        node.get("Plans")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+    };
+    if let Some(relation) = text(node, "Relation Name") {
+        // A Bitmap Heap Scan names its index in the Bitmap Index Scan below it.
+        let index = text(node, "Index Name").or_else(|| {
+            children()
+                .flat_map(|child| {
+                    std::iter::once(child).chain(
+                        child
+                            .get("Plans")
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten(),
+                    )
+                })
+                .find_map(|below| text(below, "Index Name"))
+        });
+        scans.push(Scan { relation, index });
+        return;
     }
-    let reads_by_index = matches!(
-        text("Node Type"),
-        Some("Index Scan" | "Index Only Scan" | "Bitmap Heap Scan")
-    );
-    if let (Some(relation), false) = (text("Relation Name"), reads_by_index) {
-        unindexed.push(relation.to_owned());
-    }
-    for child in node
-        .get("Plans")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        walk(child, indexes, unindexed);
+    for child in children() {
+        walk(child, scans);
     }
 }
 
@@ -139,13 +162,21 @@ mod tests {
                     {"Node Type": "Seq Scan", "Relation Name": "events_2026"}]}]}}]"#,
         )
         .unwrap();
+        let scan = |relation: &str, index: Option<&str>| Scan {
+            relation: relation.into(),
+            index: index.map(Into::into),
+        };
+        let lookup = parse(&plan);
         assert_eq!(
-            parse(&plan),
+            lookup,
             Lookup::Planned {
-                indexes: vec!["events_2025_pid_idx".into()],
-                unindexed: vec!["events_2026".into()],
+                scans: vec![
+                    scan("events_2025", Some("events_2025_pid_idx")),
+                    scan("events_2026", None),
+                ],
             }
         );
+        assert!(lookup.scans_with("events_2025", "events_2025_pid_idx"));
         assert!(matches!(parse(&Value::Null), Lookup::Unplanned { .. }));
     }
 }

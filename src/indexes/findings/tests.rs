@@ -1,6 +1,7 @@
 //! Unit tests of the finding rules, on hand-built catalog rows.
 
 use super::*;
+use crate::indexes::lookup::Scan;
 
 fn index(oid: u32, name: &str, keys: &[i16]) -> IndexRow {
     IndexRow {
@@ -114,8 +115,10 @@ fn a_partial_index_on_fk_is_not_null_supports_the_fk_and_other_predicates_do_not
     // The planner has the last word: it may use a hash index for the lookup.
     let planned = ForeignKeyRow {
         lookup: Some(Lookup::Planned {
-            indexes: vec!["hash".into()],
-            unindexed: vec![],
+            scans: vec![Scan {
+                relation: "t".into(),
+                index: Some("hash".into()),
+            }],
         }),
         ..single
     };
@@ -127,8 +130,16 @@ fn a_partial_index_on_fk_is_not_null_supports_the_fk_and_other_predicates_do_not
 fn a_planned_lookup_that_reads_a_table_without_an_index_is_missing_one() {
     let planned = ForeignKeyRow {
         lookup: Some(Lookup::Planned {
-            indexes: vec!["a".into()],
-            unindexed: vec!["t_2026".into()],
+            scans: vec![
+                Scan {
+                    relation: "t".into(),
+                    index: Some("a".into()),
+                },
+                Scan {
+                    relation: "t_2026".into(),
+                    index: None,
+                },
+            ],
         }),
         ..fk("t_a_fkey", &[1])
     };

@@ -2,6 +2,7 @@
 //! in its own fresh database, asserting on the specific findings (kind and index name).
 
 mod findings;
+mod lma_schema;
 mod output;
 mod partitions;
 mod redundancy;
