@@ -90,6 +90,13 @@ pub struct IndexesSection {
     pub seq_scan_min_scans: i64,
     /// ...where sequential scans read at least this share of the rows read, 0 to 1.
     pub seq_scan_min_ratio: f64,
+    /// A sequence feeding a column is near overflow past this share of its range, 0 to 1.
+    pub overflow_min_share: f64,
+    /// A B-tree led by a nullable column is reported when at least this share of rows is NULL...
+    pub mostly_null_min_share: f64,
+    /// ...and the index is at least this large, e.g. "1MB".
+    #[serde(deserialize_with = "deserialize_size")]
+    pub mostly_null_min_size: i64,
     /// `[[indexes.ignore]]`: findings accepted, each with its reason.
     pub ignore: Vec<IgnoreEntry>,
 }
@@ -123,6 +130,9 @@ impl Default for IndexesSection {
             seq_scan_min_rows: 10_000,
             seq_scan_min_scans: 100,
             seq_scan_min_ratio: 0.9,
+            overflow_min_share: 0.75,
+            mostly_null_min_share: 0.5,
+            mostly_null_min_size: 1024 * 1024,
             ignore: Vec::new(),
         }
     }

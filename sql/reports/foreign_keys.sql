@@ -23,6 +23,7 @@ SELECT
     t.relname AS table_name,
     format('%I.%I', n.nspname, t.relname) AS table_sql,
     con.conname AS constraint_name,
+    quote_ident(con.conname) AS constraint_sql,
     con.conkey AS columns,
     ARRAY(
         SELECT a.attname::text
@@ -37,6 +38,20 @@ SELECT
         ORDER BY k.position
     ) AS column_sql,
     format('%I.%I', rn.nspname, r.relname) AS referenced_table,
+    con.confrelid AS referenced_oid,
+    con.confkey AS referenced_columns,
+    ARRAY(
+        SELECT format_type(a.atttypid, a.atttypmod)
+        FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, position)
+        JOIN pg_attribute AS a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+        ORDER BY k.position
+    ) AS column_types,
+    ARRAY(
+        SELECT format_type(a.atttypid, a.atttypmod)
+        FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)
+        JOIN pg_attribute AS a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+        ORDER BY k.position
+    ) AS referenced_types,
     (
         SELECT string_agg(format_type(pa.atttypid, pa.atttypmod), ', ' ORDER BY k.position)
         FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)

@@ -7,6 +7,7 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use super::catalog::{BloatRow, ForeignKeyRow, IndexRow, TableRow};
+use super::checks::{self, Checks};
 use super::lookup::Lookup;
 use super::redundancy;
 use super::size::human_size;
@@ -29,17 +30,35 @@ pub enum Kind {
     Bloat,
     /// A large table read mostly by sequential scans.
     SeqScan,
+    /// A sequence feeding a column has used much of its range (or its column type's).
+    Overflow,
+    /// A CHECK or foreign-key constraint added NOT VALID and never validated.
+    NotValid,
+    /// A foreign key whose columns' types differ from the referenced key's.
+    FkType,
+    /// A foreign key another one duplicates or overlaps.
+    DuplicateFk,
+    /// A table without a primary key.
+    NoPrimaryKey,
+    /// A B-tree led by a column that is mostly NULL.
+    MostlyNull,
 }
 
 impl Kind {
     /// Every kind, in report order.
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Invalid,
         Kind::MissingFk,
         Kind::Redundant,
         Kind::Unused,
         Kind::Bloat,
         Kind::SeqScan,
+        Kind::Overflow,
+        Kind::NotValid,
+        Kind::FkType,
+        Kind::DuplicateFk,
+        Kind::NoPrimaryKey,
+        Kind::MostlyNull,
     ];
 
     /// The name users type and read.
@@ -52,6 +71,12 @@ impl Kind {
             Kind::Invalid => "invalid",
             Kind::Bloat => "bloat",
             Kind::SeqScan => "seq-scan",
+            Kind::Overflow => "overflow",
+            Kind::NotValid => "not-valid",
+            Kind::FkType => "fk-type",
+            Kind::DuplicateFk => "duplicate-fk",
+            Kind::NoPrimaryKey => "no-primary-key",
+            Kind::MostlyNull => "mostly-null",
         }
     }
 }
@@ -78,7 +103,7 @@ pub struct Finding {
 }
 
 impl Finding {
-    fn new(kind: Kind, table: &str, reason: String, sql: Option<String>) -> Self {
+    pub(super) fn new(kind: Kind, table: &str, reason: String, sql: Option<String>) -> Self {
         Self {
             kind,
             table: table.to_owned(),
@@ -92,7 +117,7 @@ impl Finding {
         }
     }
 
-    fn on_index(kind: Kind, index: &IndexRow, reason: String, sql: String) -> Self {
+    pub(super) fn on_index(kind: Kind, index: &IndexRow, reason: String, sql: String) -> Self {
         Self {
             index: Some(index.index_sql.clone()),
             ..Self::new(kind, &index.table_sql, reason, Some(sql))
@@ -109,6 +134,7 @@ pub struct Facts<'a> {
     pub foreign_keys: &'a [ForeignKeyRow],
     pub tables: &'a [TableRow],
     pub bloat: &'a [BloatRow],
+    pub checks: &'a Checks,
     pub thresholds: &'a IndexesSection,
     /// Whether the statistics are old enough for "unused" verdicts.
     pub stats_reliable: bool,
@@ -125,6 +151,7 @@ pub fn classify(facts: &Facts, fail_on: &[Kind]) -> Vec<Finding> {
     findings.extend(unused(facts));
     findings.extend(bloat(facts));
     findings.extend(seq_scans(facts.tables, facts.thresholds));
+    findings.extend(checks::findings(facts));
     for finding in &mut findings {
         finding.fails = finding.reliable && fail_on.contains(&finding.kind);
     }
@@ -248,9 +275,16 @@ fn invalid(indexes: &[IndexRow]) -> Vec<Finding> {
 }
 
 fn missing_fk(foreign_keys: &[ForeignKeyRow], indexes: &[IndexRow]) -> Vec<Finding> {
+    let mut suggested: HashSet<(u32, Vec<&str>)> = HashSet::new();
     foreign_keys
         .iter()
         .filter(|fk| !covered(fk, indexes))
+        // Two keys on the same columns (a duplicate-fk finding) need one index, not two.
+        .filter(|fk| {
+            let mut columns: Vec<&str> = fk.column_names.iter().map(String::as_str).collect();
+            columns.sort_unstable();
+            suggested.insert((fk.table_oid, columns))
+        })
         .map(|fk| {
             let columns = fk.column_sql.join(", ");
             let reason = format!(

@@ -6,6 +6,7 @@
 //! Findings are data: exit 1 when one of the `--fail-on` kinds is found. See docs/indexes.md.
 
 pub mod catalog;
+pub mod checks;
 pub mod findings;
 pub mod ignore;
 pub mod lookup;
@@ -24,6 +25,7 @@ use crate::db::Database;
 use crate::exit::ExitStatus;
 use crate::progress::Progress;
 use catalog::{BloatRow, ForeignKeyRow, IndexRow, StatsAge, TableRow};
+use checks::Checks;
 use findings::{Facts, Kind};
 use report::{human_age, rfc3339, IndexEntry, IndexesReport, ServerStatistics, Statistics};
 use usage::Usage;
@@ -100,6 +102,7 @@ struct Catalog {
     foreign_keys: Vec<ForeignKeyRow>,
     tables: Vec<TableRow>,
     bloat: Vec<BloatRow>,
+    checks: Checks,
 }
 
 impl Catalog {
@@ -118,7 +121,14 @@ impl Catalog {
         for (fk, planned) in foreign_keys.iter_mut().zip(lookups) {
             fk.lookup = Some(planned);
         }
+        let checks = Checks {
+            sequences: catalog::sequences(client, &schemas).await?,
+            not_valid: catalog::not_valid(client, &schemas).await?,
+            no_primary_key: catalog::no_primary_key(client, &schemas).await?,
+            null_leading: catalog::null_leading(client, &schemas).await?,
+        };
         Ok(Self {
+            checks,
             foreign_keys,
             tables: catalog::tables(client, &schemas).await?,
             bloat: catalog::bloat(client, &valid).await?,
@@ -151,6 +161,7 @@ pub async fn read(
         foreign_keys: &catalog.foreign_keys,
         tables: &catalog.tables,
         bloat: &catalog.bloat,
+        checks: &catalog.checks,
         thresholds: &options.thresholds,
         stats_reliable: statistics.reliable,
         stats_note: &stats_note,

@@ -43,6 +43,13 @@ fn fk(name: &str, columns: &[i16]) -> ForeignKeyRow {
     }
 }
 
+static NO_CHECKS: Checks = Checks {
+    sequences: Vec::new(),
+    not_valid: Vec::new(),
+    no_primary_key: Vec::new(),
+    null_leading: Vec::new(),
+};
+
 fn facts<'a>(
     indexes: &'a [IndexRow],
     usage: &'a [Usage],
@@ -56,6 +63,7 @@ fn facts<'a>(
         foreign_keys,
         tables: &[],
         bloat: &[],
+        checks: &NO_CHECKS,
         thresholds,
         stats_reliable,
         stats_note: "8days of statistics",

@@ -300,6 +300,7 @@ async fn an_ignore_entry_without_a_reason_or_with_an_unknown_kind_is_an_error() 
     assert_eq!(
         stderr,
         "error: [[indexes.ignore]] entry 1: kind \"unusd\" matches none of invalid, missing-fk, \
-         redundant, unused, bloat, seq-scan\n"
+         redundant, unused, bloat, seq-scan, overflow, not-valid, fk-type, duplicate-fk, \
+         no-primary-key, mostly-null\n"
     );
 }

@@ -1,6 +1,7 @@
 //! `lma indexes` against real databases: one fixture from tests/fixtures/indexes per test, each
 //! in its own fresh database, asserting on the specific findings (kind and index name).
 
+mod checks;
 mod findings;
 mod lma_schema;
 mod output;

@@ -71,7 +71,8 @@ async fn the_table_output_lists_indexes_tables_findings_and_the_statistics_age()
         "DROP INDEX CONCURRENTLY public.orders_customer;",
         "unused (unreliable)",
         "unused verdicts are UNRELIABLE",
-        "findings: 0 invalid, 0 missing-fk, 1 redundant, 1 unused, 0 bloat, 0 seq-scan; 1 fail the run.",
+        "findings: 0 invalid, 0 missing-fk, 1 redundant, 1 unused, 0 bloat, 0 seq-scan, 0 overflow, 0 not-valid, 0 fk-type, \
+         0 duplicate-fk, 0 no-primary-key, 0 mostly-null; 1 fail the run.",
     ] {
         assert!(stdout.contains(expected), "{expected:?} missing from:\n{stdout}");
     }
