@@ -100,6 +100,10 @@ pub struct Finding {
     pub fails: bool,
     /// Why it is accepted, when an `[[indexes.ignore]]` entry matches it; it then never fails.
     pub ignored: Option<String>,
+    /// What it costs, to sort the table output: the index's size for an index finding, else
+    /// the table's (what every write maintains, or every unindexed lookup scans).
+    #[serde(skip)]
+    pub cost_bytes: i64,
 }
 
 impl Finding {
@@ -114,6 +118,7 @@ impl Finding {
             reliable: true,
             fails: false,
             ignored: None,
+            cost_bytes: 0,
         }
     }
 
@@ -154,8 +159,24 @@ pub fn classify(facts: &Facts, fail_on: &[Kind]) -> Vec<Finding> {
     findings.extend(checks::findings(facts));
     for finding in &mut findings {
         finding.fails = finding.reliable && fail_on.contains(&finding.kind);
+        finding.cost_bytes = cost(finding, facts);
     }
     findings
+}
+
+fn cost(finding: &Finding, facts: &Facts) -> i64 {
+    let index = finding
+        .index
+        .as_ref()
+        .and_then(|name| facts.indexes.iter().find(|index| &index.index_sql == name));
+    let table = || {
+        facts
+            .tables
+            .iter()
+            .find(|table| table.table_sql == finding.table)
+            .map_or(0, |table| table.table_bytes)
+    };
+    index.map_or_else(table, |index| index.size_bytes)
 }
 
 /// Whether `index` serves `fk`'s referential-integrity lookups: it leads with the FK's columns

@@ -11,6 +11,7 @@ pub mod findings;
 pub mod ignore;
 pub mod lookup;
 pub mod redundancy;
+pub mod render;
 pub mod report;
 pub mod size;
 pub mod usage;
@@ -67,7 +68,12 @@ pub async fn run(context: &Context, args: &IndexesArgs) -> anyhow::Result<ExitSt
         },
         thresholds: context.config.indexes.clone(),
     };
-    let report = read(&primary, &replicas, &options, &context.progress).await?;
+    let mut report = read(&primary, &replicas, &options, &context.progress).await?;
+    report.view = render::View {
+        list: args.list,
+        all: args.all,
+        width: usize::from(args.width),
+    };
     context.emit(&report)?;
     Ok(ExitStatus::findings_if(report.fails()))
 }
@@ -177,6 +183,7 @@ pub async fn read(
         schemas: catalog.schemas,
         statistics,
         fail_on: options.fail_on.clone(),
+        view: render::View::default(),
     })
 }
 
