@@ -172,6 +172,20 @@ pub struct IndexesArgs {
     /// never count.
     #[arg(long, value_enum, value_delimiter = ',', value_name = "KIND[,KIND...]")]
     pub fail_on: Vec<Kind>,
+
+    /// Print the full inventory of indexes and tables after the findings, narrowed to --width.
+    #[arg(long)]
+    pub list: bool,
+
+    /// List each unused verdict on statistics younger than [indexes] min_stats_age, instead of
+    /// one line counting them.
+    #[arg(long)]
+    pub all: bool,
+
+    /// The terminal's width in columns, which the table output fits.
+    #[arg(long, env = "COLUMNS", value_name = "N", default_value_t = 100,
+          value_parser = clap::value_parser!(u16).range(40..))]
+    pub width: u16,
 }
 
 /// Options of `lma seed`.

@@ -90,6 +90,33 @@ pub struct IndexesSection {
     pub seq_scan_min_scans: i64,
     /// ...where sequential scans read at least this share of the rows read, 0 to 1.
     pub seq_scan_min_ratio: f64,
+    /// A sequence feeding a column is near overflow past this share of its range, 0 to 1.
+    pub overflow_min_share: f64,
+    /// A B-tree led by a nullable column is reported when at least this share of rows is NULL...
+    pub mostly_null_min_share: f64,
+    /// ...and the index is at least this large, e.g. "1MB".
+    #[serde(deserialize_with = "deserialize_size")]
+    pub mostly_null_min_size: i64,
+    /// `[[indexes.ignore]]`: findings accepted, each with its reason.
+    pub ignore: Vec<IgnoreEntry>,
+}
+
+/// One `[[indexes.ignore]]` entry: glob patterns (`*`, `?`) on a finding's kind, table and index
+/// (or constraint); an omitted pattern matches anything. The reason is required.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IgnoreEntry {
+    #[serde(default = "any")]
+    pub kind: String,
+    #[serde(default = "any")]
+    pub table: String,
+    #[serde(default = "any")]
+    pub index: String,
+    pub reason: String,
+}
+
+fn any() -> String {
+    "*".to_owned()
 }
 
 impl Default for IndexesSection {
@@ -103,6 +130,10 @@ impl Default for IndexesSection {
             seq_scan_min_rows: 10_000,
             seq_scan_min_scans: 100,
             seq_scan_min_ratio: 0.9,
+            overflow_min_share: 0.75,
+            mostly_null_min_share: 0.5,
+            mostly_null_min_size: 1024 * 1024,
+            ignore: Vec::new(),
         }
     }
 }
@@ -240,6 +271,18 @@ mod tests {
         assert_eq!(config.indexes.unused_max_scans, 0);
         let defaults = FileConfig::default().indexes;
         assert_eq!(defaults.min_stats_age, Duration::from_hours(7 * 24));
+    }
+
+    #[test]
+    fn index_ignore_entries_need_a_reason() {
+        let config = parse(
+            "[[indexes.ignore]]\nkind = \"unused\"\ntable = \"public.*\"\nreason = \"monthly\"\n",
+        )
+        .unwrap();
+        let entry = &config.indexes.ignore[0];
+        assert_eq!((entry.kind.as_str(), entry.index.as_str()), ("unused", "*"));
+        let err = parse("[[indexes.ignore]]\nkind = \"unused\"\n").unwrap_err();
+        assert!(format!("{err:#}").contains("reason"), "{err:#}");
     }
 
     #[test]

@@ -1,26 +1,98 @@
--- lma indexes: the foreign keys of ordinary tables in the chosen schemas, with their columns in
--- constraint order. $1 text[]: the schemas, as schemas.sql resolved them.
--- A partitioned table's foreign key is checked on each partition, where PostgreSQL clones it.
+-- lma indexes: the foreign keys of ordinary and partitioned tables in the chosen schemas, with
+-- their columns in constraint order. $1 text[]: the schemas, as schemas.sql resolved them.
+--
+-- Only constraints users declared (conparentid = 0): PostgreSQL clones a partitioned table's
+-- foreign key onto each partition, and a key referencing a partitioned table onto each of its
+-- partitions; the clones are the same constraint and are judged with it.
+--
+-- lookup_types and lookup_query are the referential-integrity lookup PostgreSQL runs on the
+-- referencing table when a referenced row is deleted or its key updated, as ri_triggers.c
+-- writes it (seen with auto_explain, docs/indexes.md): `SELECT 1 FROM [ONLY] child x WHERE
+-- $1 OPERATOR(pg_catalog.=) "fk" FOR KEY SHARE OF x`, the parameters typed as the referenced
+-- columns, ONLY unless the referencing table is partitioned.
 SELECT
     con.conrelid AS table_oid,
+    -- The table and, when it is partitioned, every partition below it.
+    ARRAY(
+        SELECT con.conrelid
+        UNION
+        SELECT relid::oid FROM pg_partition_tree(con.conrelid)
+    ) AS table_oids,
+    t.relkind = 'p' AS is_partitioned,
     n.nspname AS schema,
     t.relname AS table_name,
     format('%I.%I', n.nspname, t.relname) AS table_sql,
     con.conname AS constraint_name,
+    quote_ident(con.conname) AS constraint_sql,
     con.conkey AS columns,
+    ARRAY(
+        SELECT a.attname::text
+        FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, position)
+        JOIN pg_attribute AS a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+        ORDER BY k.position
+    ) AS column_names,
     ARRAY(
         SELECT quote_ident(a.attname)
         FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, position)
         JOIN pg_attribute AS a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
         ORDER BY k.position
     ) AS column_sql,
-    format('%I.%I', rn.nspname, r.relname) AS referenced_table
+    format('%I.%I', rn.nspname, r.relname) AS referenced_table,
+    con.confrelid AS referenced_oid,
+    con.confkey AS referenced_columns,
+    ARRAY(
+        SELECT format_type(a.atttypid, a.atttypmod)
+        FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, position)
+        JOIN pg_attribute AS a ON a.attrelid = con.conrelid AND a.attnum = k.attnum
+        ORDER BY k.position
+    ) AS column_types,
+    ARRAY(
+        SELECT format_type(a.atttypid, a.atttypmod)
+        FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)
+        JOIN pg_attribute AS a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
+        ORDER BY k.position
+    ) AS referenced_types,
+    (
+        SELECT string_agg(format_type(pa.atttypid, pa.atttypmod), ', ' ORDER BY k.position)
+        FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)
+        JOIN pg_attribute AS pa ON pa.attrelid = con.confrelid AND pa.attnum = k.attnum
+    ) AS lookup_types,
+    format(
+        'SELECT 1 FROM %s%I.%I x WHERE %s FOR KEY SHARE OF x',
+        CASE WHEN t.relkind = 'p' THEN '' ELSE 'ONLY ' END,
+        n.nspname,
+        t.relname,
+        (
+            SELECT string_agg(
+                format(
+                    '$%s%s OPERATOR(%I.%s) %I%s',
+                    k.position,
+                    -- ri_GenerateQual casts an operand whose type is not the operator's.
+                    CASE WHEN op.oprleft <> pa.atttypid
+                         THEN '::' || format_type(op.oprleft, NULL) ELSE '' END,
+                    opn.nspname,
+                    op.oprname,
+                    fa.attname,
+                    CASE WHEN op.oprright <> fa.atttypid
+                         THEN '::' || format_type(op.oprright, NULL) ELSE '' END
+                ),
+                ' AND ' ORDER BY k.position
+            )
+            FROM unnest(con.conkey, con.confkey, con.conpfeqop)
+                WITH ORDINALITY AS k(fkey, pkey, eqop, position)
+            JOIN pg_attribute AS fa ON fa.attrelid = con.conrelid AND fa.attnum = k.fkey
+            JOIN pg_attribute AS pa ON pa.attrelid = con.confrelid AND pa.attnum = k.pkey
+            JOIN pg_operator AS op ON op.oid = k.eqop
+            JOIN pg_namespace AS opn ON opn.oid = op.oprnamespace
+        )
+    ) AS lookup_query
 FROM pg_constraint AS con
 JOIN pg_class AS t ON t.oid = con.conrelid
 JOIN pg_namespace AS n ON n.oid = t.relnamespace
 JOIN pg_class AS r ON r.oid = con.confrelid
 JOIN pg_namespace AS rn ON rn.oid = r.relnamespace
 WHERE con.contype = 'f'
-  AND t.relkind = 'r'
+  AND con.conparentid = 0
+  AND t.relkind IN ('r', 'p')
   AND n.nspname = ANY ($1::text[])
 ORDER BY n.nspname, t.relname, con.conname

@@ -1,5 +1,7 @@
--- lma indexes: one row per index of an ordinary or materialized table in the chosen schemas.
--- $1 text[]: the schemas, as schemas.sql resolved them.
+-- lma indexes: one row per index of an ordinary, partitioned or materialized table in the chosen
+-- schemas. $1 text[]: the schemas, as schemas.sql resolved them.
+-- A partitioned table's index (relkind 'I') has no storage of its own: its size is its
+-- partitions' indexes together, and parent_index_oid ties each partition's index to it.
 -- The pg_index arrays are cast to plain arrays because the driver does not read int2vector or
 -- oidvector. Expressions and predicates are deparsed, because their stored node trees carry
 -- the character positions of the statement that created them, which would make two identical
@@ -15,6 +17,13 @@ SELECT
     am.amname AS access_method,
     i.indnkeyatts::int AS key_count,
     i.indkey::int2[] AS columns,
+    -- The key columns' names (null for an expression): partitions may number columns apart.
+    ARRAY(
+        SELECT a.attname::text
+        FROM generate_series(1, i.indnkeyatts::int) AS k
+        LEFT JOIN pg_attribute AS a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1]
+        ORDER BY k
+    ) AS key_names,
     i.indclass::oid[] AS opclasses,
     i.indcollation::oid[] AS collations,
     i.indoption::int2[] AS options,
@@ -56,13 +65,22 @@ SELECT
         ORDER BY con.conname
         LIMIT 1
     ) AS constraint_name,
-    pg_relation_size(i.indexrelid) AS size_bytes
+    c.relkind = 'I' AS is_partitioned,
+    (SELECT inh.inhparent FROM pg_inherits AS inh WHERE inh.inhrelid = i.indexrelid)
+        AS parent_index_oid,
+    CASE
+        WHEN c.relkind = 'I' THEN (
+            SELECT coalesce(sum(pg_relation_size(p.relid)), 0)::bigint
+            FROM pg_partition_tree(i.indexrelid) AS p
+        )
+        ELSE pg_relation_size(i.indexrelid)
+    END AS size_bytes
 FROM pg_index AS i
 JOIN pg_class AS c ON c.oid = i.indexrelid
 JOIN pg_class AS t ON t.oid = i.indrelid
 JOIN pg_namespace AS n ON n.oid = t.relnamespace
 JOIN pg_am AS am ON am.oid = c.relam
-WHERE c.relkind = 'i'
-  AND t.relkind IN ('r', 'm')
+WHERE c.relkind IN ('i', 'I')
+  AND t.relkind IN ('r', 'm', 'p')
   AND n.nspname = ANY ($1::text[])
 ORDER BY n.nspname, t.relname, c.relname

@@ -7,6 +7,8 @@ use anyhow::{bail, Context as _};
 use time::OffsetDateTime;
 use tokio_postgres::{Client, Row};
 
+use super::lookup::Lookup;
+
 const SCHEMAS: &str = include_str!("../../sql/reports/schemas.sql");
 const INDEXES: &str = include_str!("../../sql/reports/indexes.sql");
 const FOREIGN_KEYS: &str = include_str!("../../sql/reports/foreign_keys.sql");
@@ -14,6 +16,10 @@ const TABLES: &str = include_str!("../../sql/reports/tables.sql");
 const USAGE: &str = include_str!("../../sql/reports/index_usage.sql");
 const STATS_AGE: &str = include_str!("../../sql/reports/stats_age.sql");
 const BLOAT: &str = include_str!("../../sql/reports/index_bloat.sql");
+const SEQUENCES: &str = include_str!("../../sql/reports/sequences.sql");
+const NOT_VALID: &str = include_str!("../../sql/reports/not_valid_constraints.sql");
+const PRIMARY_KEYS: &str = include_str!("../../sql/reports/primary_keys.sql");
+const NULL_LEADING: &str = include_str!("../../sql/reports/null_leading.sql");
 
 /// One index, as pg_index and friends describe it.
 #[derive(Debug, Clone, Default)]
@@ -33,6 +39,9 @@ pub struct IndexRow {
     pub key_count: usize,
     /// pg_index.indkey: table column numbers, 0 for an expression.
     pub columns: Vec<i16>,
+    /// The key columns' names, `None` for an expression. Partitions may number their columns
+    /// differently from their parent, so columns are matched across partitions by name.
+    pub key_names: Vec<Option<String>>,
     /// pg_index.indclass, indcollation and indoption, one per key column.
     pub opclasses: Vec<u32>,
     pub collations: Vec<u32>,
@@ -54,6 +63,11 @@ pub struct IndexRow {
     pub is_building: bool,
     /// The primary key, unique or exclusion constraint this index backs.
     pub constraint_name: Option<String>,
+    /// A partitioned table's index: no storage, its partitions' indexes hold the entries.
+    pub is_partitioned: bool,
+    /// The partitioned index this partition's index is attached to.
+    pub parent_index_oid: Option<u32>,
+    /// For a partitioned index, its partitions' indexes together.
     pub size_bytes: i64,
 }
 
@@ -82,6 +96,7 @@ impl IndexRow {
             access_method: row.try_get("access_method")?,
             key_count: usize::try_from(row.try_get::<_, i32>("key_count")?)?,
             columns: row.try_get("columns")?,
+            key_names: row.try_get("key_names")?,
             opclasses: row.try_get("opclasses")?,
             collations: row.try_get("collations")?,
             options: row.try_get("options")?,
@@ -97,6 +112,8 @@ impl IndexRow {
             is_valid: row.try_get("is_valid")?,
             is_building: row.try_get("is_building")?,
             constraint_name: row.try_get("constraint_name")?,
+            is_partitioned: row.try_get("is_partitioned")?,
+            parent_index_oid: row.try_get("parent_index_oid")?,
             size_bytes: row.try_get("size_bytes")?,
         })
     }
@@ -106,28 +123,58 @@ impl IndexRow {
 #[derive(Debug, Clone, Default)]
 pub struct ForeignKeyRow {
     pub table_oid: u32,
+    /// The table and, if it is partitioned, all its partitions: the lookup reads them all.
+    pub table_oids: Vec<u32>,
+    pub is_partitioned: bool,
     pub schema: String,
     pub table_name: String,
     pub table_sql: String,
     pub constraint_name: String,
+    /// The constraint's name, quoted for SQL.
+    pub constraint_sql: String,
     /// The referencing columns' numbers, in constraint order.
     pub columns: Vec<i16>,
+    /// The same columns' names, as the catalog spells them.
+    pub column_names: Vec<String>,
     /// The same columns, quoted for SQL.
     pub column_sql: Vec<String>,
     pub referenced_table: String,
+    pub referenced_oid: u32,
+    /// The referenced columns' numbers, in constraint order.
+    pub referenced_columns: Vec<i16>,
+    /// The referencing and referenced columns' types (format_type), in constraint order.
+    pub column_types: Vec<String>,
+    pub referenced_types: Vec<String>,
+    /// The referential-integrity lookup PostgreSQL runs on this table, with `$n` parameters
+    /// of the `lookup_types` (comma-separated).
+    pub lookup_query: String,
+    pub lookup_types: String,
+    /// What the planner made of that lookup; `None` until asked (lookup::plan_all).
+    pub lookup: Option<Lookup>,
 }
 
 impl ForeignKeyRow {
     fn from_row(row: &Row) -> anyhow::Result<Self> {
         Ok(Self {
             table_oid: row.try_get("table_oid")?,
+            table_oids: row.try_get("table_oids")?,
+            is_partitioned: row.try_get("is_partitioned")?,
             schema: row.try_get("schema")?,
             table_name: row.try_get("table_name")?,
             table_sql: row.try_get("table_sql")?,
             constraint_name: row.try_get("constraint_name")?,
+            constraint_sql: row.try_get("constraint_sql")?,
             columns: row.try_get("columns")?,
+            column_names: row.try_get("column_names")?,
             column_sql: row.try_get("column_sql")?,
             referenced_table: row.try_get("referenced_table")?,
+            referenced_oid: row.try_get("referenced_oid")?,
+            referenced_columns: row.try_get("referenced_columns")?,
+            column_types: row.try_get("column_types")?,
+            referenced_types: row.try_get("referenced_types")?,
+            lookup_query: row.try_get("lookup_query")?,
+            lookup_types: row.try_get("lookup_types")?,
+            lookup: None,
         })
     }
 }
@@ -284,6 +331,115 @@ pub async fn stats_age(client: &Client) -> anyhow::Result<StatsAge> {
 pub async fn bloat(client: &Client, index_oids: &[u32]) -> anyhow::Result<Vec<BloatRow>> {
     let rows = query(client, BLOAT, "index bloat", &[&index_oids]).await?;
     rows.iter().map(BloatRow::from_row).collect()
+}
+
+/// A sequence feeding a column, and how far along its range it is.
+#[derive(Debug, Clone, Default)]
+pub struct SequenceRow {
+    pub table_sql: String,
+    pub sequence_sql: String,
+    pub column_sql: String,
+    pub column_type: String,
+    pub sequence_type: String,
+    pub is_identity: bool,
+    pub last_value: f64,
+    /// The narrower of the sequence's maximum and the column type's.
+    pub max_value: f64,
+}
+
+/// A CHECK or foreign-key constraint never validated.
+#[derive(Debug, Clone, Default)]
+pub struct NotValidRow {
+    pub table_sql: String,
+    pub constraint_name: String,
+    pub constraint_sql: String,
+    /// pg_constraint.contype: "c" or "f".
+    pub kind: String,
+}
+
+/// A table without a primary key, and a unique index that could become one.
+#[derive(Debug, Clone, Default)]
+pub struct NoPrimaryKeyRow {
+    pub table_sql: String,
+    pub is_partitioned: bool,
+    /// Quoted, unqualified (ADD PRIMARY KEY USING INDEX takes it so).
+    pub candidate_index: Option<String>,
+}
+
+/// A B-tree whose leading key is a nullable column, with its null fraction.
+#[derive(Debug, Clone, Default)]
+pub struct NullLeadingRow {
+    pub index_oid: u32,
+    pub column_sql: String,
+    pub null_frac: f64,
+}
+
+/// The sequences feeding columns of these schemas' tables.
+pub async fn sequences(client: &Client, schemas: &[String]) -> anyhow::Result<Vec<SequenceRow>> {
+    let rows = query(client, SEQUENCES, "sequences", &[&schemas]).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(SequenceRow {
+                table_sql: row.try_get("table_sql")?,
+                sequence_sql: row.try_get("sequence_sql")?,
+                column_sql: row.try_get("column_sql")?,
+                column_type: row.try_get("column_type")?,
+                sequence_type: row.try_get("sequence_type")?,
+                is_identity: row.try_get("is_identity")?,
+                last_value: row.try_get("last_value")?,
+                max_value: row.try_get("max_value")?,
+            })
+        })
+        .collect()
+}
+
+/// The constraints of these schemas never validated.
+pub async fn not_valid(client: &Client, schemas: &[String]) -> anyhow::Result<Vec<NotValidRow>> {
+    let rows = query(client, NOT_VALID, "NOT VALID constraints", &[&schemas]).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(NotValidRow {
+                table_sql: row.try_get("table_sql")?,
+                constraint_name: row.try_get("constraint_name")?,
+                constraint_sql: row.try_get("constraint_sql")?,
+                kind: row.try_get("kind")?,
+            })
+        })
+        .collect()
+}
+
+/// The tables of these schemas without a primary key.
+pub async fn no_primary_key(
+    client: &Client,
+    schemas: &[String],
+) -> anyhow::Result<Vec<NoPrimaryKeyRow>> {
+    let rows = query(client, PRIMARY_KEYS, "primary keys", &[&schemas]).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(NoPrimaryKeyRow {
+                table_sql: row.try_get("table_sql")?,
+                is_partitioned: row.try_get("is_partitioned")?,
+                candidate_index: row.try_get("candidate_index")?,
+            })
+        })
+        .collect()
+}
+
+/// The B-trees of these schemas led by a nullable, ANALYZEd column.
+pub async fn null_leading(
+    client: &Client,
+    schemas: &[String],
+) -> anyhow::Result<Vec<NullLeadingRow>> {
+    let rows = query(client, NULL_LEADING, "null fractions", &[&schemas]).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(NullLeadingRow {
+                index_oid: row.try_get("index_oid")?,
+                column_sql: row.try_get("column_sql")?,
+                null_frac: row.try_get("null_frac")?,
+            })
+        })
+        .collect()
 }
 
 async fn query(

@@ -7,6 +7,8 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use super::catalog::{BloatRow, ForeignKeyRow, IndexRow, TableRow};
+use super::checks::{self, Checks};
+use super::lookup::Lookup;
 use super::redundancy;
 use super::size::human_size;
 use super::usage::Usage;
@@ -20,7 +22,7 @@ pub enum Kind {
     Unused,
     /// Another index serves the same queries and enforces as much.
     Redundant,
-    /// A foreign key without an index leading with its columns.
+    /// A foreign key whose referential-integrity lookup would read a table without an index.
     MissingFk,
     /// An index left invalid by a failed concurrent build.
     Invalid,
@@ -28,17 +30,35 @@ pub enum Kind {
     Bloat,
     /// A large table read mostly by sequential scans.
     SeqScan,
+    /// A sequence feeding a column has used much of its range (or its column type's).
+    Overflow,
+    /// A CHECK or foreign-key constraint added NOT VALID and never validated.
+    NotValid,
+    /// A foreign key whose columns' types differ from the referenced key's.
+    FkType,
+    /// A foreign key another one duplicates or overlaps.
+    DuplicateFk,
+    /// A table without a primary key.
+    NoPrimaryKey,
+    /// A B-tree led by a column that is mostly NULL.
+    MostlyNull,
 }
 
 impl Kind {
     /// Every kind, in report order.
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 12] = [
         Kind::Invalid,
         Kind::MissingFk,
         Kind::Redundant,
         Kind::Unused,
         Kind::Bloat,
         Kind::SeqScan,
+        Kind::Overflow,
+        Kind::NotValid,
+        Kind::FkType,
+        Kind::DuplicateFk,
+        Kind::NoPrimaryKey,
+        Kind::MostlyNull,
     ];
 
     /// The name users type and read.
@@ -51,6 +71,12 @@ impl Kind {
             Kind::Invalid => "invalid",
             Kind::Bloat => "bloat",
             Kind::SeqScan => "seq-scan",
+            Kind::Overflow => "overflow",
+            Kind::NotValid => "not-valid",
+            Kind::FkType => "fk-type",
+            Kind::DuplicateFk => "duplicate-fk",
+            Kind::NoPrimaryKey => "no-primary-key",
+            Kind::MostlyNull => "mostly-null",
         }
     }
 }
@@ -72,10 +98,16 @@ pub struct Finding {
     pub reliable: bool,
     /// Whether this finding makes the exit status 1, given --fail-on.
     pub fails: bool,
+    /// Why it is accepted, when an `[[indexes.ignore]]` entry matches it; it then never fails.
+    pub ignored: Option<String>,
+    /// What it costs, to sort the table output: the index's size for an index finding, else
+    /// the table's (what every write maintains, or every unindexed lookup scans).
+    #[serde(skip)]
+    pub cost_bytes: i64,
 }
 
 impl Finding {
-    fn new(kind: Kind, table: &str, reason: String, sql: Option<String>) -> Self {
+    pub(super) fn new(kind: Kind, table: &str, reason: String, sql: Option<String>) -> Self {
         Self {
             kind,
             table: table.to_owned(),
@@ -85,10 +117,12 @@ impl Finding {
             sql,
             reliable: true,
             fails: false,
+            ignored: None,
+            cost_bytes: 0,
         }
     }
 
-    fn on_index(kind: Kind, index: &IndexRow, reason: String, sql: String) -> Self {
+    pub(super) fn on_index(kind: Kind, index: &IndexRow, reason: String, sql: String) -> Self {
         Self {
             index: Some(index.index_sql.clone()),
             ..Self::new(kind, &index.table_sql, reason, Some(sql))
@@ -105,6 +139,7 @@ pub struct Facts<'a> {
     pub foreign_keys: &'a [ForeignKeyRow],
     pub tables: &'a [TableRow],
     pub bloat: &'a [BloatRow],
+    pub checks: &'a Checks,
     pub thresholds: &'a IndexesSection,
     /// Whether the statistics are old enough for "unused" verdicts.
     pub stats_reliable: bool,
@@ -121,26 +156,98 @@ pub fn classify(facts: &Facts, fail_on: &[Kind]) -> Vec<Finding> {
     findings.extend(unused(facts));
     findings.extend(bloat(facts));
     findings.extend(seq_scans(facts.tables, facts.thresholds));
+    findings.extend(checks::findings(facts));
     for finding in &mut findings {
         finding.fails = finding.reliable && fail_on.contains(&finding.kind);
+        finding.cost_bytes = cost(finding, facts);
     }
     findings
 }
 
-/// Whether `index` can serve `fk`'s lookups: a valid, non-partial B-tree on the referencing
-/// table whose leading key columns are the foreign key's columns, in any order.
+fn cost(finding: &Finding, facts: &Facts) -> i64 {
+    let index = finding
+        .index
+        .as_ref()
+        .and_then(|name| facts.indexes.iter().find(|index| &index.index_sql == name));
+    let table = || {
+        facts
+            .tables
+            .iter()
+            .find(|table| table.table_sql == finding.table)
+            .map_or(0, |table| table.table_bytes)
+    };
+    index.map_or_else(table, |index| index.size_bytes)
+}
+
+/// Whether `index` serves `fk`'s referential-integrity lookups: it leads with the FK's columns
+/// (in any order) on the FK's table or one of its partitions, and either the planner read its
+/// table through it in the lookup's generic plan, or it is a B-tree whose predicate, if any, the
+/// lookup implies.
 #[must_use]
 pub fn supports(index: &IndexRow, fk: &ForeignKeyRow) -> bool {
-    let width = fk.columns.len();
-    let Some(leading) = index.keys().get(..width) else {
+    let planned = fk
+        .lookup
+        .as_ref()
+        .is_some_and(|lookup| lookup.scans_with(&index.table_name, &index.index_name));
+    leads_with(index, fk)
+        && (planned
+            || (index.access_method == "btree"
+                && implied_by_lookup(index.predicate.as_deref(), fk)))
+}
+
+/// Whether every table the lookup reads has an index that serves it. When the planner was
+/// asked, every table in its plan must be read through an index (a sequential scan, priced out,
+/// means none can serve), and have one that supports the key: the planner's own choice among
+/// usable indexes follows statistics (on an empty table it may pick another that leads with
+/// only part of the key). Else the catalog rule decides; for a partitioned table it needs an
+/// index on the table itself, which every partition then has.
+#[must_use]
+pub fn covered(fk: &ForeignKeyRow, indexes: &[IndexRow]) -> bool {
+    let serves = |relation: Option<&str>, index: &IndexRow| {
+        relation.is_none_or(|name| index.table_name == name) && supports(index, fk)
+    };
+    match &fk.lookup {
+        Some(Lookup::Planned { scans }) => {
+            !scans.is_empty()
+                && scans.iter().all(|scan| {
+                    scan.index.is_some()
+                        && indexes
+                            .iter()
+                            .any(|index| serves(Some(&scan.relation), index))
+                })
+        }
+        _ => indexes.iter().any(|index| {
+            serves(None, index) && (!fk.is_partitioned || index.table_oid == fk.table_oid)
+        }),
+    }
+}
+
+/// Whether the index is valid and its leading key columns are the FK's, in any order, on the
+/// FK's table or a partition of it. Columns are compared by name, as partitions may number them
+/// apart; an expression never matches.
+fn leads_with(index: &IndexRow, fk: &ForeignKeyRow) -> bool {
+    let keys = &index.key_names[..index.key_count.min(index.key_names.len())];
+    let Some(leading) = keys.get(..fk.column_names.len()) else {
         return false;
     };
-    let wanted: HashSet<i16> = fk.columns.iter().copied().collect();
-    index.table_oid == fk.table_oid
-        && index.is_valid
-        && index.predicate.is_none()
-        && index.access_method == "btree"
-        && leading.iter().copied().collect::<HashSet<i16>>() == wanted
+    let leading: HashSet<Option<&str>> = leading.iter().map(Option::as_deref).collect();
+    let wanted: HashSet<Option<&str>> = fk.column_names.iter().map(|c| Some(c.as_str())).collect();
+    fk.table_oids.contains(&index.table_oid) && index.is_valid && leading == wanted
+}
+
+/// Whether every row the lookup can return satisfies the predicate. `$1 = fk` is never true
+/// when fk is NULL, so a predicate made only of `fk IS NOT NULL` on the FK's columns holds; the
+/// planner proves the same (docs/indexes.md). Anything else is left to the planner.
+fn implied_by_lookup(predicate: Option<&str>, fk: &ForeignKeyRow) -> bool {
+    let Some(predicate) = predicate else {
+        return true;
+    };
+    predicate.split(" AND ").all(|term| {
+        let term = term.trim().trim_start_matches('(').trim_end_matches(')');
+        fk.column_sql
+            .iter()
+            .any(|column| term == format!("{column} IS NOT NULL"))
+    })
 }
 
 /// Why an index must stay whatever its counters say, if it must.
@@ -171,7 +278,9 @@ pub fn looks_unused(usage: &Usage, thresholds: &IndexesSection) -> bool {
 fn invalid(indexes: &[IndexRow]) -> Vec<Finding> {
     indexes
         .iter()
-        .filter(|index| !index.is_valid && !index.is_building)
+        // A partitioned index is invalid while a partition lacks an attached index; REINDEX
+        // would not change that, so it is left out (docs/indexes.md).
+        .filter(|index| !index.is_valid && !index.is_building && !index.is_partitioned)
         .map(|index| {
             let reason = format!(
                 "invalid: a CREATE INDEX CONCURRENTLY or REINDEX CONCURRENTLY failed or was \
@@ -187,17 +296,38 @@ fn invalid(indexes: &[IndexRow]) -> Vec<Finding> {
 }
 
 fn missing_fk(foreign_keys: &[ForeignKeyRow], indexes: &[IndexRow]) -> Vec<Finding> {
+    let mut suggested: HashSet<(u32, Vec<&str>)> = HashSet::new();
     foreign_keys
         .iter()
-        .filter(|fk| !indexes.iter().any(|index| supports(index, fk)))
+        .filter(|fk| !covered(fk, indexes))
+        // Two keys on the same columns (a duplicate-fk finding) need one index, not two.
+        .filter(|fk| {
+            let mut columns: Vec<&str> = fk.column_names.iter().map(String::as_str).collect();
+            columns.sort_unstable();
+            suggested.insert((fk.table_oid, columns))
+        })
         .map(|fk| {
             let columns = fk.column_sql.join(", ");
             let reason = format!(
-                "foreign key {} ({columns}) references {} but no valid, non-partial B-tree \
-                 index leads with its columns: every DELETE or key UPDATE there scans this table",
-                fk.constraint_name, fk.referenced_table
+                "foreign key {} ({columns}) references {}, and {}: every DELETE or key UPDATE \
+                 there scans this table{}",
+                fk.constraint_name,
+                fk.referenced_table,
+                why_uncovered(fk),
+                if fk.is_partitioned {
+                    ". It is partitioned, where CREATE INDEX cannot be CONCURRENTLY and blocks \
+                     writes to every partition while it builds; to avoid that, CREATE INDEX ON \
+                     ONLY the table, CREATE INDEX CONCURRENTLY on each partition and ALTER \
+                     INDEX ... ATTACH PARTITION each"
+                } else {
+                    ""
+                }
             );
-            let sql = format!("CREATE INDEX CONCURRENTLY ON {} ({columns});", fk.table_sql);
+            let sql = if fk.is_partitioned {
+                format!("CREATE INDEX ON {} ({columns});", fk.table_sql)
+            } else {
+                format!("CREATE INDEX CONCURRENTLY ON {} ({columns});", fk.table_sql)
+            };
             Finding {
                 constraint: Some(fk.constraint_name.clone()),
                 ..Finding::new(Kind::MissingFk, &fk.table_sql, reason, Some(sql))
@@ -206,9 +336,39 @@ fn missing_fk(foreign_keys: &[ForeignKeyRow], indexes: &[IndexRow]) -> Vec<Findi
         .collect()
 }
 
+/// What the lookup lacks, in the words of whoever decided it.
+fn why_uncovered(fk: &ForeignKeyRow) -> String {
+    match &fk.lookup {
+        Some(Lookup::Planned { scans }) if scans.iter().any(|scan| scan.index.is_none()) => {
+            let unindexed: Vec<&str> = scans
+                .iter()
+                .filter(|scan| scan.index.is_none())
+                .map(|scan| scan.relation.as_str())
+                .collect();
+            format!(
+                "the generic plan of its referential-integrity lookup reads {} without an index",
+                unindexed.join(", ")
+            )
+        }
+        Some(Lookup::Planned { .. }) => {
+            "no index that leads with its columns serves its referential-integrity lookup"
+                .to_owned()
+        }
+        Some(Lookup::Unplanned { why }) => format!(
+            "no valid B-tree index leads with its columns under a predicate the lookup implies \
+             (the planner could not be asked: {why})"
+        ),
+        None => "no valid B-tree index leads with its columns under a predicate the lookup \
+                 implies"
+            .to_owned(),
+    }
+}
+
 fn redundant(indexes: &[IndexRow]) -> Vec<Finding> {
     redundancy::find(indexes)
         .into_iter()
+        // A partition's copy of a partitioned index goes with its parent, never alone.
+        .filter(|found| indexes[found.index].parent_index_oid.is_none())
         .map(|found| {
             let (index, cover) = (&indexes[found.index], &indexes[found.covered_by]);
             let how = if found.same_keys {
@@ -225,20 +385,51 @@ fn redundant(indexes: &[IndexRow]) -> Vec<Finding> {
             };
             let reason = format!(
                 "{} {how} with the same operator classes, collations, order, expressions and \
-                 predicate, holds every column this one holds, and enforces as much",
-                cover.index_sql
+                 predicate, holds every column this one holds, and enforces as much{}",
+                cover.index_sql,
+                partitioned_note(index)
             );
-            let sql = format!("DROP INDEX CONCURRENTLY {};", index.index_sql);
-            Finding::on_index(Kind::Redundant, index, reason, sql)
+            Finding::on_index(Kind::Redundant, index, reason, drop_sql(index))
         })
         .collect()
 }
 
+/// `DROP INDEX CONCURRENTLY`, except on a partitioned index, where PostgreSQL refuses it.
+fn drop_sql(index: &IndexRow) -> String {
+    if index.is_partitioned {
+        format!("DROP INDEX {};", index.index_sql)
+    } else {
+        format!("DROP INDEX CONCURRENTLY {};", index.index_sql)
+    }
+}
+
+/// What dropping a partitioned index costs, for the reason.
+fn partitioned_note(index: &IndexRow) -> &'static str {
+    if index.is_partitioned {
+        ". It is a partitioned index: DROP INDEX CONCURRENTLY refuses it and its partitions' \
+         indexes cannot be dropped alone, and DROP INDEX takes an ACCESS EXCLUSIVE lock on the \
+         table and every partition until it commits"
+    } else {
+        ""
+    }
+}
+
 fn unused(facts: &Facts) -> Vec<Finding> {
+    // A redundant index is reported as that, not again as unused (one DROP, not two); the index
+    // that covers it is kept, as the queries of the one dropped move to it.
+    let redundant: HashSet<usize> = redundancy::find(facts.indexes)
+        .iter()
+        .flat_map(|found| [found.index, found.covered_by])
+        .collect();
     facts
         .indexes
         .iter()
         .zip(facts.usage)
+        .enumerate()
+        .filter(|(at, _)| !redundant.contains(at))
+        .map(|(_, pair)| pair)
+        // A partition's copy is judged with its parent, on the counters of every partition.
+        .filter(|(index, _)| index.parent_index_oid.is_none())
         .filter(|(index, usage)| index.is_valid && looks_unused(usage, facts.thresholds))
         .filter(|(index, _)| kept_because(index, facts.foreign_keys).is_none())
         .map(|(index, usage)| {
@@ -249,15 +440,18 @@ fn unused(facts: &Facts) -> Vec<Finding> {
                 facts.stats_note,
                 human_size(index.size_bytes)
             );
+            if index.is_partitioned {
+                reason.push_str(" over all its partitions");
+            }
+            reason.push_str(partitioned_note(index));
             if !facts.stats_reliable {
                 reason.push_str(
                     ". UNRELIABLE: the statistics are younger than [indexes] min_stats_age",
                 );
             }
-            let sql = format!("DROP INDEX CONCURRENTLY {};", index.index_sql);
             Finding {
                 reliable: facts.stats_reliable,
-                ..Finding::on_index(Kind::Unused, index, reason, sql)
+                ..Finding::on_index(Kind::Unused, index, reason, drop_sql(index))
             }
         })
         .collect()

@@ -6,8 +6,12 @@
 //! Findings are data: exit 1 when one of the `--fail-on` kinds is found. See docs/indexes.md.
 
 pub mod catalog;
+pub mod checks;
 pub mod findings;
+pub mod ignore;
+pub mod lookup;
 pub mod redundancy;
+pub mod render;
 pub mod report;
 pub mod size;
 pub mod usage;
@@ -22,6 +26,7 @@ use crate::db::Database;
 use crate::exit::ExitStatus;
 use crate::progress::Progress;
 use catalog::{BloatRow, ForeignKeyRow, IndexRow, StatsAge, TableRow};
+use checks::Checks;
 use findings::{Facts, Kind};
 use report::{human_age, rfc3339, IndexEntry, IndexesReport, ServerStatistics, Statistics};
 use usage::Usage;
@@ -63,7 +68,12 @@ pub async fn run(context: &Context, args: &IndexesArgs) -> anyhow::Result<ExitSt
         },
         thresholds: context.config.indexes.clone(),
     };
-    let report = read(&primary, &replicas, &options, &context.progress).await?;
+    let mut report = read(&primary, &replicas, &options, &context.progress).await?;
+    report.view = render::View {
+        list: args.list,
+        all: args.all,
+        width: usize::from(args.width),
+    };
     context.emit(&report)?;
     Ok(ExitStatus::findings_if(report.fails()))
 }
@@ -98,6 +108,7 @@ struct Catalog {
     foreign_keys: Vec<ForeignKeyRow>,
     tables: Vec<TableRow>,
     bloat: Vec<BloatRow>,
+    checks: Checks,
 }
 
 impl Catalog {
@@ -110,8 +121,21 @@ impl Catalog {
             .filter(|index| index.is_valid)
             .map(|index| index.index_oid)
             .collect();
+        let mut foreign_keys = catalog::foreign_keys(client, &schemas).await?;
+        progress.detail("planning the foreign keys' lookups");
+        let lookups = lookup::plan_all(client, &foreign_keys).await;
+        for (fk, planned) in foreign_keys.iter_mut().zip(lookups) {
+            fk.lookup = Some(planned);
+        }
+        let checks = Checks {
+            sequences: catalog::sequences(client, &schemas).await?,
+            not_valid: catalog::not_valid(client, &schemas).await?,
+            no_primary_key: catalog::no_primary_key(client, &schemas).await?,
+            null_leading: catalog::null_leading(client, &schemas).await?,
+        };
         Ok(Self {
-            foreign_keys: catalog::foreign_keys(client, &schemas).await?,
+            checks,
+            foreign_keys,
             tables: catalog::tables(client, &schemas).await?,
             bloat: catalog::bloat(client, &valid).await?,
             indexes,
@@ -127,6 +151,7 @@ pub async fn read(
     options: &Options,
     progress: &Progress,
 ) -> anyhow::Result<IndexesReport> {
+    ignore::validate(&options.thresholds.ignore)?;
     let catalog = Catalog::read(&primary.client, &options.schemas, progress).await?;
     let (usage, statistics) =
         read_usage(primary, replicas, &catalog.indexes, options, progress).await?;
@@ -142,19 +167,23 @@ pub async fn read(
         foreign_keys: &catalog.foreign_keys,
         tables: &catalog.tables,
         bloat: &catalog.bloat,
+        checks: &catalog.checks,
         thresholds: &options.thresholds,
         stats_reliable: statistics.reliable,
         stats_note: &stats_note,
     };
+    let mut findings = findings::classify(&facts, &options.fail_on);
+    ignore::apply(&mut findings, &options.thresholds.ignore);
     Ok(IndexesReport {
         database: primary.name.clone(),
         server_version: server_version(&primary.client).await?,
-        findings: findings::classify(&facts, &options.fail_on),
+        findings,
         indexes: entries(&facts),
         tables: catalog.tables.iter().map(Into::into).collect(),
         schemas: catalog.schemas,
         statistics,
         fail_on: options.fail_on.clone(),
+        view: render::View::default(),
     })
 }
 
@@ -195,7 +224,9 @@ async fn read_usage(
         reliable: seconds(youngest.age_seconds) >= min_age,
         servers,
     };
-    Ok((usage::sum(indexes, &counters), statistics))
+    let mut usage = usage::sum(indexes, &counters);
+    usage::roll_up(indexes, &mut usage);
+    Ok((usage, statistics))
 }
 
 fn server_statistics(name: &str, role: &'static str, age: StatsAge) -> ServerStatistics {

@@ -9,9 +9,10 @@ use time::OffsetDateTime;
 
 use super::catalog::{IndexRow, TableRow};
 use super::findings::{Finding, Kind};
+use super::render::{self, View};
 use super::size::human_size;
 use super::usage::Usage;
-use crate::output::{Block, Report, Table, Tone};
+use crate::output::{Block, Report};
 
 /// The report of `lma indexes`.
 #[derive(Debug, Serialize)]
@@ -27,6 +28,9 @@ pub struct IndexesReport {
     pub findings: Vec<Finding>,
     pub indexes: Vec<IndexEntry>,
     pub tables: Vec<TableEntry>,
+    /// How the table output is laid out.
+    #[serde(skip)]
+    pub view: View,
 }
 
 /// How old the usage counters are, which decides whether "unused" can be trusted.
@@ -160,6 +164,25 @@ impl From<&TableRow> for TableEntry {
     }
 }
 
+/// Catalog text made safe for a terminal: names may hold any character, and an ESC or BEL
+/// would reach the terminal as a command. Control characters (C0, DEL and C1) are written as
+/// Rust escapes, `\u{1b}`; JSON keeps the exact text.
+#[must_use]
+pub fn terminal_safe(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// A timestamp as RFC 3339, or its debug form if it cannot be one.
 #[must_use]
 pub fn rfc3339(at: OffsetDateTime) -> String {
@@ -180,129 +203,14 @@ pub fn human_age(seconds: u64) -> String {
 
 impl Report for IndexesReport {
     fn human(&self) -> Vec<Block> {
-        let mut blocks = vec![Block::Heading(format!(
-            "Indexes of {} (PostgreSQL {}), schemas: {}",
-            self.database,
-            self.server_version,
-            self.schemas.join(", ")
-        ))];
-        blocks.push(if self.indexes.is_empty() {
-            Block::Line("No indexes.".into())
-        } else {
-            Block::Table(self.index_table())
-        });
-        blocks.push(Block::Heading("Tables".into()));
-        blocks.push(if self.tables.is_empty() {
-            Block::Line("No tables.".into())
-        } else {
-            Block::Table(self.table_table())
-        });
-        blocks.push(Block::Heading("Findings".into()));
-        if self.findings.is_empty() {
-            blocks.push(Block::Line("No findings.".into()));
-        } else {
-            blocks.push(Block::Table(self.finding_table()));
-        }
-        blocks.push(Block::Line(self.statistics_line()));
-        blocks.push(Block::Line(self.summary_line()));
-        blocks
+        render::blocks(self)
     }
 }
 
 impl IndexesReport {
-    fn index_table(&self) -> Table {
-        let header = [
-            "Table",
-            "Index",
-            "Method",
-            "Key columns",
-            "Include",
-            "Predicate",
-            "Size",
-            "Scans",
-            "Tup read",
-            "Tup fetch",
-            "Last scan",
-            "Flags",
-            "Note",
-        ];
-        let mut table = Table::new(&header).right_aligned(&[6, 7, 8, 9]);
-        for entry in &self.indexes {
-            let tone = if entry.flags.valid {
-                Tone::Plain
-            } else {
-                Tone::Bad
-            };
-            let cells = [
-                format!("{}.{}", entry.schema, entry.table),
-                entry.name.clone(),
-                entry.access_method.clone(),
-                entry.key_columns.join(", "),
-                entry.include_columns.join(", "),
-                entry.predicate.clone().unwrap_or_default(),
-                entry.size.clone(),
-                entry.idx_scan.to_string(),
-                entry.idx_tup_read.to_string(),
-                entry.idx_tup_fetch.to_string(),
-                entry.last_idx_scan.clone().unwrap_or_else(|| "-".into()),
-                entry.flags.describe(),
-                entry.note.clone().unwrap_or_default(),
-            ];
-            table.toned_row(cells.into_iter().map(|cell| (cell, tone)).collect());
-        }
-        table
-    }
-
-    fn table_table(&self) -> Table {
-        let header = [
-            "Table",
-            "Rows",
-            "Table size",
-            "Indexes",
-            "Index size",
-            "Seq scans",
-            "Seq rows read",
-        ];
-        let mut table = Table::new(&header).right_aligned(&[1, 2, 3, 4, 5, 6]);
-        for entry in &self.tables {
-            table.row([
-                format!("{}.{}", entry.schema, entry.name),
-                entry.rows.to_string(),
-                entry.table_size.clone(),
-                entry.index_count.to_string(),
-                entry.index_size.clone(),
-                entry.seq_scan.to_string(),
-                entry.seq_tup_read.to_string(),
-            ]);
-        }
-        table
-    }
-
-    fn finding_table(&self) -> Table {
-        let mut table = Table::new(&["Kind", "Table", "Index or constraint", "Reason", "SQL"]);
-        for finding in &self.findings {
-            let tone = match (finding.fails, finding.reliable) {
-                (true, _) => Tone::Bad,
-                (false, false) => Tone::Plain,
-                (false, true) => Tone::Warn,
-            };
-            let mut kind = finding.kind.name().to_owned();
-            if !finding.reliable {
-                kind.push_str(" (unreliable)");
-            }
-            let subject = finding.index.as_ref().or(finding.constraint.as_ref());
-            table.toned_row(vec![
-                (kind, tone),
-                (finding.table.clone(), Tone::Plain),
-                (subject.cloned().unwrap_or_default(), Tone::Plain),
-                (finding.reason.clone(), Tone::Plain),
-                (finding.sql.clone().unwrap_or_default(), Tone::Plain),
-            ]);
-        }
-        table
-    }
-
-    fn statistics_line(&self) -> String {
+    /// How old the statistics are and what that makes of unused verdicts.
+    #[must_use]
+    pub fn statistics_line(&self) -> String {
         let stats = &self.statistics;
         let verdict = if stats.reliable {
             "unused verdicts are reliable"
@@ -317,27 +225,12 @@ impl IndexesReport {
             human_age(stats.min_age_seconds)
         )
     }
-
-    fn summary_line(&self) -> String {
-        let counts: Vec<String> = Kind::ALL
-            .iter()
-            .map(|&kind| {
-                let n = self.findings.iter().filter(|f| f.kind == kind).count();
-                format!("{n} {}", kind.name())
-            })
-            .collect();
-        let failing = self.findings.iter().filter(|f| f.fails).count();
-        format!(
-            "{} indexes on {} tables; findings: {}; {failing} fail the run.",
-            self.indexes.len(),
-            self.tables.len(),
-            counts.join(", ")
-        )
-    }
 }
 
 impl Flags {
-    fn describe(&self) -> String {
+    /// The flags that are set, as words.
+    #[must_use]
+    pub fn describe(&self) -> String {
         let flags = [
             (self.primary, "primary"),
             (self.unique, "unique"),
@@ -352,5 +245,20 @@ impl Flags {
             .map(|(_, name)| *name)
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn control_characters_are_escaped_and_the_rest_is_kept() {
+        assert_eq!(terminal_safe("plain_name"), "plain_name");
+        assert_eq!(terminal_safe("évènement"), "évènement");
+        assert_eq!(
+            terminal_safe("red\u{1b}[31m\u{7}\n\u{9b}x"),
+            "red\\u{1b}[31m\\u{7}\\u{a}\\u{9b}x"
+        );
     }
 }

@@ -40,6 +40,31 @@ pub fn sum(indexes: &[IndexRow], servers: &[Vec<UsageRow>]) -> Vec<Usage> {
         .collect()
 }
 
+/// Adds each partition's index counters to the partitioned indexes above it: a partitioned
+/// index has no counters of its own, and is used when any of its partitions' indexes is.
+pub fn roll_up(indexes: &[IndexRow], usage: &mut [Usage]) {
+    let position: HashMap<u32, usize> = indexes
+        .iter()
+        .enumerate()
+        .map(|(at, index)| (index.index_oid, at))
+        .collect();
+    for (at, index) in indexes.iter().enumerate() {
+        if index.is_partitioned {
+            continue;
+        }
+        let own = usage[at];
+        let mut parent = index.parent_index_oid;
+        while let Some(&up) = parent.as_ref().and_then(|oid| position.get(oid)) {
+            let total = &mut usage[up];
+            total.idx_scan = total.idx_scan.saturating_add(own.idx_scan);
+            total.idx_tup_read = total.idx_tup_read.saturating_add(own.idx_tup_read);
+            total.idx_tup_fetch = total.idx_tup_fetch.saturating_add(own.idx_tup_fetch);
+            total.last_idx_scan = total.last_idx_scan.max(own.last_idx_scan);
+            parent = indexes[up].parent_index_oid;
+        }
+    }
+}
+
 /// The youngest statistics among the servers: a sum is only as old as its youngest part.
 #[must_use]
 pub fn youngest(ages: &[StatsAge]) -> Option<StatsAge> {
@@ -85,6 +110,34 @@ mod tests {
         assert_eq!(sums[0].idx_tup_read, 30);
         assert_eq!(sums[1].idx_scan, 5);
         assert_eq!(sums[2], Usage::default(), "unknown on every server");
+    }
+
+    #[test]
+    fn partition_counters_add_up_in_every_partitioned_index_above() {
+        let mut rows = [
+            index("public", "top"),
+            index("public", "mid"),
+            index("public", "leaf_a"),
+            index("public", "leaf_b"),
+        ];
+        for (at, row) in rows.iter_mut().enumerate() {
+            row.index_oid = u32::try_from(at).unwrap() + 1;
+        }
+        rows[0].is_partitioned = true;
+        rows[1].is_partitioned = true;
+        rows[1].parent_index_oid = Some(1);
+        rows[2].parent_index_oid = Some(2);
+        rows[3].parent_index_oid = Some(1);
+        let mut sums = sum(
+            &rows,
+            &[vec![
+                usage("public", "leaf_a", 2),
+                usage("public", "leaf_b", 3),
+            ]],
+        );
+        roll_up(&rows, &mut sums);
+        let scans: Vec<i64> = sums.iter().map(|u| u.idx_scan).collect();
+        assert_eq!(scans, [5, 2, 2, 3]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! Unit tests of the finding rules, on hand-built catalog rows.
 
 use super::*;
+use crate::indexes::lookup::Scan;
 
 fn index(oid: u32, name: &str, keys: &[i16]) -> IndexRow {
     IndexRow {
@@ -18,6 +19,7 @@ fn index(oid: u32, name: &str, keys: &[i16]) -> IndexRow {
         collations: vec![0; keys.len()],
         options: vec![0; keys.len()],
         key_columns: keys.iter().map(|k| format!("c{k}")).collect(),
+        key_names: keys.iter().map(|k| Some(format!("c{k}"))).collect(),
         is_immediate: true,
         is_valid: true,
         size_bytes: 8192,
@@ -28,15 +30,25 @@ fn index(oid: u32, name: &str, keys: &[i16]) -> IndexRow {
 fn fk(name: &str, columns: &[i16]) -> ForeignKeyRow {
     ForeignKeyRow {
         table_oid: 1,
+        table_oids: vec![1],
         schema: "public".into(),
         table_name: "t".into(),
         table_sql: "public.t".into(),
         constraint_name: name.into(),
         columns: columns.to_vec(),
+        column_names: columns.iter().map(|c| format!("c{c}")).collect(),
         column_sql: columns.iter().map(|c| format!("c{c}")).collect(),
         referenced_table: "parent".into(),
+        ..ForeignKeyRow::default()
     }
 }
+
+static NO_CHECKS: Checks = Checks {
+    sequences: Vec::new(),
+    not_valid: Vec::new(),
+    no_primary_key: Vec::new(),
+    null_leading: Vec::new(),
+};
 
 fn facts<'a>(
     indexes: &'a [IndexRow],
@@ -51,6 +63,7 @@ fn facts<'a>(
         foreign_keys,
         tables: &[],
         bloat: &[],
+        checks: &NO_CHECKS,
         thresholds,
         stats_reliable,
         stats_note: "8days of statistics",
@@ -83,23 +96,67 @@ fn an_fk_is_supported_by_leading_columns_in_any_order() {
 }
 
 #[test]
-fn partial_invalid_and_non_btree_indexes_do_not_support_an_fk() {
+fn a_partial_index_on_fk_is_not_null_supports_the_fk_and_other_predicates_do_not() {
     let single = fk("t_a_fkey", &[1]);
-    let mut partial = index(1, "partial", &[1]);
-    partial.predicate = Some("(c1 IS NOT NULL)".into());
-    let mut invalid = index(2, "invalid", &[1]);
+    let mut not_null = index(1, "not_null", &[1]);
+    not_null.predicate = Some("c1 IS NOT NULL".into());
+    assert!(supports(&not_null, &single));
+    let mut partial = index(2, "partial", &[1]);
+    partial.predicate = Some("NOT closed".into());
+    let mut other_null = index(3, "other_null", &[1]);
+    other_null.predicate = Some("(c1 IS NOT NULL) AND (c2 IS NOT NULL)".into());
+    let mut invalid = index(4, "invalid", &[1]);
     invalid.is_valid = false;
-    let mut hash = index(3, "hash", &[1]);
+    let mut hash = index(5, "hash", &[1]);
     hash.access_method = "hash".into();
-    for candidate in [&partial, &invalid, &hash] {
+    for candidate in [&partial, &other_null, &invalid, &hash] {
         assert!(!supports(candidate, &single), "{}", candidate.index_name);
     }
-    let rows = [partial, invalid, hash];
-    let found = missing_fk(&[single], &rows);
+    let rows = [partial, other_null, invalid, hash.clone()];
+    let found = missing_fk(std::slice::from_ref(&single), &rows);
     assert_eq!(kinds(&found), [(Kind::MissingFk, "t_a_fkey".to_owned())]);
     assert_eq!(
         found[0].sql.as_deref(),
         Some("CREATE INDEX CONCURRENTLY ON public.t (c1);")
+    );
+    assert!(missing_fk(std::slice::from_ref(&single), &[not_null]).is_empty());
+    // The planner has the last word: it may use a hash index for the lookup.
+    let planned = ForeignKeyRow {
+        lookup: Some(Lookup::Planned {
+            scans: vec![Scan {
+                relation: "t".into(),
+                index: Some("hash".into()),
+            }],
+        }),
+        ..single
+    };
+    assert!(supports(&hash, &planned));
+    assert!(missing_fk(&[planned], &[hash]).is_empty());
+}
+
+#[test]
+fn a_planned_lookup_that_reads_a_table_without_an_index_is_missing_one() {
+    let planned = ForeignKeyRow {
+        lookup: Some(Lookup::Planned {
+            scans: vec![
+                Scan {
+                    relation: "t".into(),
+                    index: Some("a".into()),
+                },
+                Scan {
+                    relation: "t_2026".into(),
+                    index: None,
+                },
+            ],
+        }),
+        ..fk("t_a_fkey", &[1])
+    };
+    let found = missing_fk(&[planned], &[index(1, "a", &[1])]);
+    assert_eq!(kinds(&found), [(Kind::MissingFk, "t_a_fkey".to_owned())]);
+    assert!(
+        found[0].reason.contains("reads t_2026 without an index"),
+        "{}",
+        found[0].reason
     );
 }
 
@@ -172,22 +229,24 @@ fn young_statistics_make_unused_unreliable_and_never_failing() {
 #[test]
 fn fail_on_narrows_what_fails_but_everything_is_reported() {
     let thresholds = IndexesSection::default();
-    let rows = [index(1, "a", &[1]), index(2, "ab", &[1, 2])];
-    let usage = [
-        Usage::default(),
-        Usage {
-            idx_scan: 9,
-            idx_tup_read: 9,
-            ..Usage::default()
-        },
+    let rows = [
+        index(1, "a", &[1]),
+        index(2, "ab", &[1, 2]),
+        index(3, "c", &[3]),
     ];
+    let scanned = Usage {
+        idx_scan: 9,
+        idx_tup_read: 9,
+        ..Usage::default()
+    };
+    let usage = [Usage::default(), scanned, Usage::default()];
     let all = facts(&rows, &usage, &[], &thresholds, true);
     let found = classify(&all, &[Kind::Unused]);
     assert_eq!(
         kinds(&found),
         [
             (Kind::Redundant, "public.a".to_owned()),
-            (Kind::Unused, "public.a".to_owned())
+            (Kind::Unused, "public.c".to_owned())
         ]
     );
     assert_eq!(
@@ -198,6 +257,17 @@ fn fail_on_narrows_what_fails_but_everything_is_reported() {
         found[0].sql.as_deref(),
         Some("DROP INDEX CONCURRENTLY public.a;")
     );
+}
+
+#[test]
+fn a_redundant_index_and_the_one_covering_it_are_never_also_unused() {
+    // Were both suggested, running every statement would DROP a twice, or drop ab and a both
+    // and leave a's queries with no index at all.
+    let thresholds = IndexesSection::default();
+    let rows = [index(1, "a", &[1]), index(2, "ab", &[1, 2])];
+    let usage = [Usage::default(); 2];
+    let found = classify(&facts(&rows, &usage, &[], &thresholds, true), &Kind::ALL);
+    assert_eq!(kinds(&found), [(Kind::Redundant, "public.a".to_owned())]);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Unused, missing-FK, invalid, bloat and seq-scan findings, and what `--fail-on` makes of them.
 
 use super::{database_with, finding, findings, index, report, run, RELIABLE};
-use crate::support::{wait_until, TestDb};
+use crate::support::{wait_until, TestDb, TestRole};
 
 #[tokio::test]
 async fn a_unique_index_with_zero_scans_is_not_unused() {
@@ -222,4 +222,85 @@ async fn schema_limits_the_report_and_an_unknown_schema_is_an_error() {
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(stderr, "error: --schema: no schema named nowhere\n");
+}
+
+#[tokio::test]
+async fn a_partial_index_on_fk_is_not_null_covers_the_foreign_key() {
+    let db = database_with("fk_not_null_partial_index").await;
+    let report = report(&run(db.lma(), "", &["--fail-on", "missing-fk"]), 0);
+    assert!(findings(&report, "missing-fk").is_empty(), "{report:#}");
+    let partial = index(&report, "child_pid_idx");
+    assert_eq!(partial["flags"]["foreign_key"], true);
+}
+
+#[tokio::test]
+async fn a_lookup_the_planner_cannot_be_asked_about_falls_back_to_the_catalog_rule() {
+    // Declared first, so the database (where it holds nothing of its own) goes before it.
+    let role = TestRole::create("").await;
+    let db = database_with("fk_not_null_partial_index").await;
+    let client = db.client().await;
+    // A role that may read the tables but not lock their rows: FOR KEY SHARE needs UPDATE.
+    client
+        .batch_execute(
+            "CREATE TABLE orphan (id int PRIMARY KEY, pid int REFERENCES parent); \
+             GRANT SELECT ON ALL TABLES IN SCHEMA public TO PUBLIC",
+        )
+        .await
+        .unwrap();
+    let report = report(&run(db.lma_as(&role), "", &["--fail-on", "missing-fk"]), 1);
+    assert_eq!(findings(&report, "missing-fk"), ["orphan_pid_fkey"]);
+    let missing = finding(&report, "missing-fk", "orphan_pid_fkey");
+    let reason = missing["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("the planner could not be asked: permission denied"),
+        "{reason}"
+    );
+    assert_eq!(
+        index(&report, "child_pid_idx")["flags"]["foreign_key"],
+        true
+    );
+}
+
+#[tokio::test]
+async fn an_ignored_finding_is_reported_as_such_and_does_not_fail_the_run() {
+    let db = database_with("unused_only").await;
+    let accepted = format!(
+        "{RELIABLE}[[indexes.ignore]]\nkind = \"unused\"\ntable = \"public.*\"\n\
+         index = \"*.notes_auth?r\"\nreason = \"the yearly audit reads it\"\n"
+    );
+    let report = report(&run(db.lma(), &accepted, &[]), 0);
+    let unused = finding(&report, "unused", "public.notes_author");
+    assert_eq!(unused["ignored"], "the yearly audit reads it");
+    assert_eq!(unused["fails"], false);
+    // Its look-alike: an entry for another schema accepts nothing.
+    let elsewhere = accepted.replace("public.*", "billing.*");
+    let report = super::report(&run(db.lma(), &elsewhere, &[]), 1);
+    let unused = finding(&report, "unused", "public.notes_author");
+    assert_eq!(unused["ignored"], serde_json::Value::Null);
+    assert_eq!(unused["fails"], true);
+}
+
+#[tokio::test]
+async fn an_ignore_entry_without_a_reason_or_with_an_unknown_kind_is_an_error() {
+    let db = database_with("unused_only").await;
+    let output = run(db.lma(), "[[indexes.ignore]]\nkind = \"unused\"\n", &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: ") && stderr.contains("reason"),
+        "{stderr}"
+    );
+    let output = run(
+        db.lma(),
+        "[[indexes.ignore]]\nkind = \"unusd\"\nreason = \"typo\"\n",
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "error: [[indexes.ignore]] entry 1: kind \"unusd\" matches none of invalid, missing-fk, \
+         redundant, unused, bloat, seq-scan, overflow, not-valid, fk-type, duplicate-fk, \
+         no-primary-key, mostly-null\n"
+    );
 }

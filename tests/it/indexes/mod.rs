@@ -1,10 +1,14 @@
 //! `lma indexes` against real databases: one fixture from tests/fixtures/indexes per test, each
 //! in its own fresh database, asserting on the specific findings (kind and index name).
 
+mod checks;
 mod findings;
+mod lma_schema;
 mod output;
+mod partitions;
 mod redundancy;
 mod replica;
+mod round_trip;
 
 use std::process::Output;
 

@@ -1,0 +1,35 @@
+-- lma indexes: each sequence that feeds a column (identity, or serial: owned by it), with how much
+-- of its range is used. $1 text[]: the schemas, as schemas.sql resolved them.
+-- The range is the narrower of the sequence's own maximum and the column type's: a bigint
+-- column fed by an `AS integer` sequence fails at the sequence's end, an integer column fed by
+-- a bigint sequence at the type's. last_value is null until the first nextval (and for a role
+-- without USAGE or SELECT on the sequence): then nothing is used.
+SELECT
+    format('%I.%I', n.nspname, t.relname) AS table_sql,
+    format('%I.%I', sn.nspname, s.relname) AS sequence_sql,
+    quote_ident(a.attname) AS column_sql,
+    format_type(a.atttypid, a.atttypmod) AS column_type,
+    ps.data_type::text AS sequence_type,
+    d.deptype = 'i' AS is_identity,
+    coalesce(ps.last_value, 0)::float8 AS last_value,
+    least(
+        ps.max_value,
+        CASE a.atttypid
+            WHEN 'int2'::regtype THEN 32767
+            WHEN 'int4'::regtype THEN 2147483647
+            ELSE 9223372036854775807
+        END
+    )::float8 AS max_value
+FROM pg_depend AS d
+JOIN pg_class AS s ON s.oid = d.objid AND s.relkind = 'S'
+JOIN pg_namespace AS sn ON sn.oid = s.relnamespace
+JOIN pg_sequences AS ps ON ps.schemaname = sn.nspname AND ps.sequencename = s.relname
+JOIN pg_class AS t ON t.oid = d.refobjid
+JOIN pg_namespace AS n ON n.oid = t.relnamespace
+JOIN pg_attribute AS a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid
+WHERE d.classid = 'pg_class'::regclass
+  AND d.refclassid = 'pg_class'::regclass
+  AND d.deptype IN ('a', 'i')
+  AND ps.increment_by > 0
+  AND n.nspname = ANY ($1::text[])
+ORDER BY 1, 3

@@ -1,0 +1,270 @@
+//! The schema checks DBAs expect next to index health: sequences near overflow, NOT VALID
+//! constraints, foreign keys with other types than their key or duplicating another, tables
+//! without a primary key, and B-trees led by a mostly-NULL column. Each finding has its fix, or
+//! says why no one statement fixes it. See docs/indexes.md.
+
+use super::catalog::{ForeignKeyRow, NoPrimaryKeyRow, NotValidRow, NullLeadingRow, SequenceRow};
+use super::findings::{Facts, Finding, Kind};
+use super::size::human_size;
+
+/// The catalog rows behind these checks.
+#[derive(Debug, Default)]
+pub struct Checks {
+    pub sequences: Vec<SequenceRow>,
+    pub not_valid: Vec<NotValidRow>,
+    pub no_primary_key: Vec<NoPrimaryKeyRow>,
+    pub null_leading: Vec<NullLeadingRow>,
+}
+
+/// Every finding of these checks.
+#[must_use]
+pub fn findings(facts: &Facts) -> Vec<Finding> {
+    let mut found = overflow(&facts.checks.sequences, facts.thresholds.overflow_min_share);
+    found.extend(facts.checks.not_valid.iter().map(not_valid));
+    found.extend(facts.foreign_keys.iter().filter_map(fk_type));
+    found.extend(duplicate_fks(facts.foreign_keys));
+    found.extend(facts.checks.no_primary_key.iter().map(no_primary_key));
+    found.extend(mostly_null(facts));
+    found
+}
+
+fn overflow(sequences: &[SequenceRow], min_share: f64) -> Vec<Finding> {
+    sequences
+        .iter()
+        .filter(|s| s.max_value > 0.0 && s.last_value / s.max_value >= min_share)
+        .map(|s| {
+            let narrow_column = !matches!(s.column_type.as_str(), "bigint");
+            // An identity's sequence follows its column's new type; a serial's does not.
+            let sql = match (narrow_column, s.is_identity || s.sequence_type == "bigint") {
+                (true, true) => alter_column(s),
+                (true, false) => format!(
+                    "ALTER SEQUENCE {} AS bigint; {}",
+                    s.sequence_sql,
+                    alter_column(s)
+                ),
+                (false, _) => format!("ALTER SEQUENCE {} AS bigint;", s.sequence_sql),
+            };
+            let reason = format!(
+                "{} feeding {}.{} ({}, sequence {}) has used {:.0}% of its range ({:.0} of {:.0}); \
+                 inserts fail at the end. Widening the column rewrites the table and its indexes \
+                 under an ACCESS EXCLUSIVE lock; widen the columns that reference it too",
+                s.sequence_sql,
+                s.table_sql,
+                s.column_sql,
+                s.column_type,
+                s.sequence_type,
+                s.last_value / s.max_value * 100.0,
+                s.last_value,
+                s.max_value
+            );
+            Finding::new(Kind::Overflow, &s.table_sql, reason, Some(sql))
+        })
+        .collect()
+}
+
+fn alter_column(s: &SequenceRow) -> String {
+    format!(
+        "ALTER TABLE {} ALTER COLUMN {} TYPE bigint;",
+        s.table_sql, s.column_sql
+    )
+}
+
+fn not_valid(row: &NotValidRow) -> Finding {
+    let what = if row.kind == "f" {
+        "foreign key"
+    } else {
+        "check constraint"
+    };
+    let reason = format!(
+        "{what} {} was added NOT VALID and never validated: rows from before it may break it, \
+         and the planner cannot rely on it. VALIDATE CONSTRAINT reads every row under a SHARE \
+         UPDATE EXCLUSIVE lock (writes go on) and fails on the first row that breaks it",
+        row.constraint_name
+    );
+    let sql = format!(
+        "ALTER TABLE {} VALIDATE CONSTRAINT {};",
+        row.table_sql, row.constraint_sql
+    );
+    Finding {
+        constraint: Some(row.constraint_name.clone()),
+        ..Finding::new(Kind::NotValid, &row.table_sql, reason, Some(sql))
+    }
+}
+
+fn fk_type(fk: &ForeignKeyRow) -> Option<Finding> {
+    let differ: Vec<usize> = (0..fk.column_types.len())
+        .filter(|&k| fk.column_types.get(k) != fk.referenced_types.get(k))
+        .collect();
+    if differ.is_empty() {
+        return None;
+    }
+    let pairs: Vec<String> = differ
+        .iter()
+        .map(|&k| {
+            format!(
+                "{} is {} where the key is {}",
+                fk.column_sql[k], fk.column_types[k], fk.referenced_types[k]
+            )
+        })
+        .collect();
+    let alters: Vec<String> = differ
+        .iter()
+        .map(|&k| {
+            format!(
+                "ALTER COLUMN {} TYPE {}",
+                fk.column_sql[k], fk.referenced_types[k]
+            )
+        })
+        .collect();
+    let reason = format!(
+        "foreign key {} references {}, but {}: every check casts, and a narrower column fails \
+         once the key outgrows it. The fix rewrites the table and its indexes under an ACCESS \
+         EXCLUSIVE lock",
+        fk.constraint_name,
+        fk.referenced_table,
+        pairs.join(", ")
+    );
+    let sql = format!("ALTER TABLE {} {};", fk.table_sql, alters.join(", "));
+    Some(Finding {
+        constraint: Some(fk.constraint_name.clone()),
+        ..Finding::new(Kind::FkType, &fk.table_sql, reason, Some(sql))
+    })
+}
+
+/// A foreign key's (referencing, referenced) column pairs, sorted: two keys with the same pairs
+/// to the same table check the same thing, whatever their column order.
+fn pairs(fk: &ForeignKeyRow) -> Vec<(i16, i16)> {
+    let mut pairs: Vec<(i16, i16)> = fk
+        .columns
+        .iter()
+        .copied()
+        .zip(fk.referenced_columns.iter().copied())
+        .collect();
+    pairs.sort_unstable();
+    pairs
+}
+
+fn duplicate_fks(foreign_keys: &[ForeignKeyRow]) -> Vec<Finding> {
+    let mut found = Vec::new();
+    for (a, fk) in foreign_keys.iter().enumerate() {
+        let mine = pairs(fk);
+        let same_target = |other: &&ForeignKeyRow| {
+            other.table_oid == fk.table_oid && other.referenced_oid == fk.referenced_oid
+        };
+        let others = foreign_keys
+            .iter()
+            .enumerate()
+            .filter(|(b, other)| *b != a && same_target(other));
+        for (b, other) in others {
+            let theirs = pairs(other);
+            // Of two equal keys the later one (by name) goes; a key whose pairs are all in a
+            // wider one is only named, as dropping either changes what is enforced.
+            let finding = if mine == theirs && b < a {
+                Some(duplicate(fk, other))
+            } else if mine.len() < theirs.len() && mine.iter().all(|p| theirs.contains(p)) {
+                Some(overlap(fk, other))
+            } else {
+                None
+            };
+            if let Some(finding) = finding {
+                found.push(finding);
+                break;
+            }
+        }
+    }
+    found
+}
+
+fn duplicate(fk: &ForeignKeyRow, kept: &ForeignKeyRow) -> Finding {
+    let reason = format!(
+        "foreign key {} checks the same columns against the same key of {} as {}: every write \
+         checks it twice. Dropping it takes a SHARE ROW EXCLUSIVE lock on both tables, briefly",
+        fk.constraint_name, fk.referenced_table, kept.constraint_name
+    );
+    let sql = format!(
+        "ALTER TABLE {} DROP CONSTRAINT {};",
+        fk.table_sql, fk.constraint_sql
+    );
+    Finding {
+        constraint: Some(fk.constraint_name.clone()),
+        ..Finding::new(Kind::DuplicateFk, &fk.table_sql, reason, Some(sql))
+    }
+}
+
+fn overlap(fk: &ForeignKeyRow, wider: &ForeignKeyRow) -> Finding {
+    let reason = format!(
+        "foreign key {} ({}) checks part of what {} checks against {}: the wider key implies it \
+         unless the narrower one's ON DELETE / ON UPDATE actions or MATCH rule matter. No \
+         statement is suggested: which to keep is a design decision",
+        fk.constraint_name,
+        fk.column_sql.join(", "),
+        wider.constraint_name,
+        fk.referenced_table
+    );
+    Finding {
+        constraint: Some(fk.constraint_name.clone()),
+        ..Finding::new(Kind::DuplicateFk, &fk.table_sql, reason, None)
+    }
+}
+
+fn no_primary_key(row: &NoPrimaryKeyRow) -> Finding {
+    // ADD PRIMARY KEY USING INDEX is refused on a partitioned table.
+    if let (Some(index), false) = (&row.candidate_index, row.is_partitioned) {
+        let reason = format!(
+            "no primary key, but unique index {index} on NOT NULL columns can become one \
+             (logical replication needs a key to replicate UPDATE and DELETE); it takes an \
+             ACCESS EXCLUSIVE lock, briefly, and builds nothing"
+        );
+        let sql = format!(
+            "ALTER TABLE {} ADD PRIMARY KEY USING INDEX {index};",
+            row.table_sql
+        );
+        return Finding::new(Kind::NoPrimaryKey, &row.table_sql, reason, Some(sql));
+    }
+    let reason = "no primary key: rows cannot be told apart, and logical replication cannot \
+         replicate UPDATE and DELETE. No statement is suggested: choosing the key columns is a \
+         design decision (ALTER TABLE ... ADD PRIMARY KEY builds its index under an ACCESS \
+         EXCLUSIVE lock)"
+        .to_owned();
+    Finding::new(Kind::NoPrimaryKey, &row.table_sql, reason, None)
+}
+
+fn mostly_null(facts: &Facts) -> Vec<Finding> {
+    let limits = facts.thresholds;
+    facts
+        .checks
+        .null_leading
+        .iter()
+        .filter(|row| row.null_frac >= limits.mostly_null_min_share)
+        .filter_map(|row| {
+            let index = facts
+                .indexes
+                .iter()
+                .find(|i| i.index_oid == row.index_oid)?;
+            let replaceable = index.constraint_name.is_none()
+                && !index.is_replica_identity
+                && !index.nulls_not_distinct
+                && index.parent_index_oid.is_none()
+                && index.size_bytes >= limits.mostly_null_min_size;
+            replaceable.then(|| {
+                let reason = format!(
+                    "{:.0}% of the rows have {} NULL, and this index of {} holds them all. If no \
+                     query looks for {} IS NULL, an index with the same columns WHERE {} IS NOT \
+                     NULL is that much smaller. No single statement does it: CREATE INDEX \
+                     CONCURRENTLY the partial one, then DROP INDEX CONCURRENTLY {}, each alone \
+                     (CONCURRENTLY cannot run in a transaction block)",
+                    row.null_frac * 100.0,
+                    row.column_sql,
+                    human_size(index.size_bytes),
+                    row.column_sql,
+                    row.column_sql,
+                    index.index_sql
+                );
+                Finding {
+                    index: Some(index.index_sql.clone()),
+                    ..Finding::new(Kind::MostlyNull, &index.table_sql, reason, None)
+                }
+            })
+        })
+        .collect()
+}

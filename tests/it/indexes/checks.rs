@@ -1,0 +1,158 @@
+//! The schema checks: each kind found on its fixture and not on its look-alike, with a fix that
+//! runs or a reason why there is none.
+
+use serde_json::Value;
+
+use super::{database_with, finding, parse, run};
+use crate::support::TestDb;
+
+const CONFIG: &str = "[indexes]\nmostly_null_min_size = \"0\"\n";
+
+/// The findings of one kind as (table, index or constraint, sql).
+fn of_kind(report: &Value, kind: &str) -> Vec<(String, String, Option<String>)> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["kind"] == kind)
+        .map(|f| {
+            let text = |key: &str| f[key].as_str().map(str::to_owned);
+            let subject = text("index")
+                .or_else(|| text("constraint"))
+                .unwrap_or_default();
+            (text("table").unwrap_or_default(), subject, text("sql"))
+        })
+        .collect()
+}
+
+fn found(table: &str, subject: &str, sql: Option<&str>) -> (String, String, Option<String>) {
+    (table.into(), subject.into(), sql.map(Into::into))
+}
+
+async fn checked() -> (TestDb, Value) {
+    let db = database_with("checks").await;
+    let report = parse(&run(db.lma(), CONFIG, &[]));
+    (db, report)
+}
+
+async fn runs(db: &TestDb, sql: &str) {
+    db.client()
+        .await
+        .batch_execute(sql)
+        .await
+        .unwrap_or_else(|err| panic!("{sql}: {err:#}"));
+}
+
+#[tokio::test]
+async fn an_integer_identity_near_its_end_is_found_and_a_bigint_one_is_not() {
+    let (db, report) = checked().await;
+    let sql = "ALTER TABLE public.near ALTER COLUMN id TYPE bigint;";
+    assert_eq!(
+        of_kind(&report, "overflow"),
+        [found("public.near", "", Some(sql))]
+    );
+    let reason = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "overflow")
+        .unwrap()["reason"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(reason.contains("has used 84% of its range"), "{reason}");
+    runs(&db, sql).await;
+    let after = parse(&run(db.lma(), CONFIG, &[]));
+    assert!(of_kind(&after, "overflow").is_empty());
+}
+
+#[tokio::test]
+async fn a_check_never_validated_is_found_and_a_validated_one_is_not() {
+    let (db, report) = checked().await;
+    let sql = "ALTER TABLE public.checked VALIDATE CONSTRAINT n_positive;";
+    assert_eq!(
+        of_kind(&report, "not-valid"),
+        [found("public.checked", "n_positive", Some(sql))]
+    );
+    runs(&db, sql).await;
+    assert!(of_kind(&parse(&run(db.lma(), CONFIG, &[])), "not-valid").is_empty());
+}
+
+#[tokio::test]
+async fn a_bigint_column_referencing_an_integer_key_is_found_and_an_integer_one_is_not() {
+    let (db, report) = checked().await;
+    let sql = "ALTER TABLE public.kids ALTER COLUMN parent_wide TYPE integer;";
+    assert_eq!(
+        of_kind(&report, "fk-type"),
+        [found("public.kids", "kids_wide_fkey", Some(sql))]
+    );
+    runs(&db, sql).await;
+    assert!(of_kind(&parse(&run(db.lma(), CONFIG, &[])), "fk-type").is_empty());
+}
+
+#[tokio::test]
+async fn a_duplicated_foreign_key_is_found_and_one_to_another_table_is_not() {
+    let (db, report) = checked().await;
+    let sql = "ALTER TABLE public.links DROP CONSTRAINT links_a_fkey;";
+    assert_eq!(
+        of_kind(&report, "duplicate-fk"),
+        [
+            found("public.links", "links_a_fkey", Some(sql)),
+            found("public.overlapping", "overlaps_a_fkey", None),
+        ]
+    );
+    let overlap = finding(&report, "duplicate-fk", "overlaps_a_fkey");
+    assert!(
+        overlap["reason"]
+            .as_str()
+            .unwrap()
+            .contains("design decision"),
+        "{overlap}"
+    );
+    runs(&db, sql).await;
+    let after = of_kind(&parse(&run(db.lma(), CONFIG, &[])), "duplicate-fk");
+    assert_eq!(
+        after,
+        [found("public.overlapping", "overlaps_a_fkey", None)]
+    );
+}
+
+#[tokio::test]
+async fn a_table_without_a_primary_key_is_found_and_says_why_there_is_no_fix() {
+    let (_db, report) = checked().await;
+    assert_eq!(
+        of_kind(&report, "no-primary-key"),
+        [found("public.logs", "", None)]
+    );
+    let reason = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["kind"] == "no-primary-key")
+        .unwrap()["reason"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(reason.contains("design decision"), "{reason}");
+}
+
+#[tokio::test]
+async fn a_btree_on_a_mostly_null_column_is_found_and_one_on_a_dense_column_or_partial_is_not() {
+    let (_db, report) = checked().await;
+    assert_eq!(
+        of_kind(&report, "mostly-null"),
+        [found("public.sparse", "public.sparse_rare", None)]
+    );
+    let reason = finding(&report, "mostly-null", "public.sparse_rare")["reason"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        reason.starts_with("90% of the rows have rare NULL"),
+        "{reason}"
+    );
+    // Below the default size floor (1MB) the same index is not worth a finding.
+    let db = database_with("checks").await;
+    let default = parse(&run(db.lma(), "", &[]));
+    assert!(of_kind(&default, "mostly-null").is_empty());
+}
