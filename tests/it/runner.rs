@@ -434,7 +434,7 @@ async fn the_embedded_schema_s_int4_history_stays_applied() {
         .output()
         .unwrap();
     let report = json(&status);
-    let states: Vec<(i64, String)> = report["migrations"]
+    let entries: Vec<(i64, String)> = report["migrations"]
         .as_array()
         .unwrap()
         .iter()
@@ -447,10 +447,10 @@ async fn the_embedded_schema_s_int4_history_stays_applied() {
         .collect();
     // lma 0.1 recorded V1 to V27; whatever came later is pending, and nothing is divergent.
     assert!(
-        states
+        entries
             .iter()
             .all(|(v, state)| state == if *v <= 27 { "applied" } else { "pending" }),
-        "{states:?}"
+        "{entries:?}"
     );
     assert_eq!(status.status.code(), Some(0), "{}", stderr(&status));
 }
