@@ -5,13 +5,13 @@
 //! hold any transaction control (script.rs); each statement goes alone through the extended
 //! protocol, where the server refuses a second command in one request; inside a transaction
 //! block neither DO nor CALL may commit; and, should the transaction end anyway, the session's
-//! default is read-only, so nothing after it could write, and the transaction-id check stops
-//! the run at the next statement.
+//! default is read-only, so nothing after it could write, and the transaction-id check after
+//! each migration stops the run.
 
 use serde::Serialize;
 use tokio_postgres::Client;
 
-use super::executor::{run_checked, transaction_id, ExecError};
+use super::executor::{run_statement, still_in, transaction_id, ExecError};
 use super::failure;
 use super::session::Session;
 use super::source::MigrationSet;
@@ -139,10 +139,7 @@ async fn try_one(
     client.batch_execute("SAVEPOINT lma_dry_run").await?;
     // Each migration starts from lma's settings, as in a real run; the read-only default makes
     // anything after an escaped COMMIT fail instead of writing.
-    session.reset().await?;
-    client
-        .batch_execute("SET default_transaction_read_only = on")
-        .await?;
+    session.reset(true).await?;
     match statements(client, &planned.script.statements, xid).await {
         Ok(()) => Ok((Outcome::Ok, None)),
         Err(err) => {
@@ -157,7 +154,13 @@ async fn try_one(
 
 async fn statements(client: &Client, list: &[Statement], xid: i64) -> Result<(), ExecError> {
     for statement in list {
-        run_checked(client, statement, xid).await?;
+        run_statement(client, statement)
+            .await
+            .map_err(|source| ExecError::Sql {
+                source,
+                line: statement.line,
+                statement: statement.text.clone(),
+            })?;
     }
-    Ok(())
+    still_in(client, xid).await
 }

@@ -3,8 +3,9 @@
 //! A transactional migration runs in one transaction with its history row. Each statement goes
 //! alone through the extended protocol, where PostgreSQL itself refuses a string holding more
 //! than one command, so the statements lma checked (script.rs) are exactly the ones that run,
-//! and every error names its statement's line. After each statement the transaction id is
-//! compared with the one at BEGIN: a transaction that ended anyway stops the run at once.
+//! and every error names its statement's line. The session's default is read-only and the
+//! migration's transaction explicitly READ WRITE, so a statement after a transaction that ended
+//! anyway fails at once; before the history row the transaction id is compared with BEGIN's.
 //!
 //! A `-- lma:no-transaction` migration runs statement by statement outside a transaction; its
 //! history row is written after the last one succeeded and no transaction was left open. Before
@@ -69,17 +70,25 @@ pub struct Executor<'a> {
     client: &'a Client,
     history: &'a History,
     lock: &'a MigrationLock,
+    /// The session's reset, sent in the migration's first request.
+    prelude: String,
     /// Invalid indexes dropped before being rebuilt, as schema-qualified names.
     pub rebuilt: Vec<String>,
 }
 
 impl<'a> Executor<'a> {
     #[must_use]
-    pub fn new(client: &'a Client, history: &'a History, lock: &'a MigrationLock) -> Self {
+    pub fn new(
+        client: &'a Client,
+        history: &'a History,
+        lock: &'a MigrationLock,
+        prelude: String,
+    ) -> Self {
         Self {
             client,
             history,
             lock,
+            prelude,
             rebuilt: Vec::new(),
         }
     }
@@ -99,13 +108,13 @@ impl<'a> Executor<'a> {
         script: &Script,
     ) -> Result<(), ExecError> {
         let client = self.client;
-        // Pipelined, so the id is the new transaction's.
-        let (begun, xid) = tokio::join!(client.batch_execute("BEGIN"), transaction_id(client));
-        begun.map_err(runner("BEGIN"))?;
-        let outcome = match xid {
-            Ok(xid) => self.body(migration, script, xid).await,
-            Err(err) => Err(err),
-        };
+        // BEGIN first: the read-write mode must be set before any other statement. The reset
+        // inside the transaction is rolled back with a failed attempt; the next one resets again.
+        client
+            .batch_execute(&format!("BEGIN READ WRITE; {}", self.prelude))
+            .await
+            .map_err(runner("cannot reset the session and BEGIN"))?;
+        let outcome = self.body(migration, script).await;
         if outcome.is_err() {
             // The transaction may already be aborted or gone; the error that matters is the first.
             let _ = client.batch_execute("ROLLBACK").await;
@@ -117,18 +126,35 @@ impl<'a> Executor<'a> {
             .map_err(runner("COMMIT"))
     }
 
-    async fn body(
-        &self,
-        migration: &Migration,
-        script: &Script,
-        xid: i64,
-    ) -> Result<(), ExecError> {
+    async fn body(&self, migration: &Migration, script: &Script) -> Result<(), ExecError> {
+        let mut xid = None;
         for statement in &script.statements {
-            run_checked(self.client, statement, xid).await?;
+            if xid.is_some() {
+                run_statement(self.client, statement)
+                    .await
+                    .map_err(at(statement))?;
+                continue;
+            }
+            // The id is read after the first statement, which may be `SET TRANSACTION …` (it
+            // must come before any query), in the same round trip: tokio-postgres pipelines
+            // requests that are queued before their answers are read.
+            let (ran, id) = tokio::join!(
+                run_statement(self.client, statement),
+                transaction_id(self.client)
+            );
+            ran.map_err(at(statement))?;
+            xid = Some(id?);
         }
-        // The history row and the lock check go to two connections at once.
+        // Pipelined too: had the transaction ended, the INSERT would run read-only and fail.
+        let check = async {
+            match xid {
+                Some(xid) => still_in(self.client, xid).await,
+                None => Ok(()),
+            }
+        };
         let record = self.history.record(self.client, migration);
-        let (recorded, locked) = tokio::join!(record, self.still_locked());
+        let (checked, recorded, locked) = tokio::join!(check, record, self.still_locked());
+        checked?;
         recorded.map_err(runner("cannot record the migration in the history"))?;
         locked
     }
@@ -138,6 +164,10 @@ impl<'a> Executor<'a> {
         migration: &Migration,
         script: &Script,
     ) -> Result<(), ExecError> {
+        self.client
+            .batch_execute(&self.prelude)
+            .await
+            .map_err(runner("cannot reset the session"))?;
         for statement in &script.statements {
             if let Some(name) = concurrent_index_name(&statement.text) {
                 self.drop_if_invalid(&name).await.map_err(at(statement))?;
@@ -200,31 +230,17 @@ pub async fn run_statement(
     Ok(())
 }
 
-/// Runs a statement of a transactional migration and checks, in the same round trip, that the
-/// transaction is still the one that began with id `xid`.
-pub async fn run_checked(
-    client: &Client,
-    statement: &Statement,
-    xid: i64,
-) -> Result<(), ExecError> {
-    let now = if statement.copy_data.is_some() {
-        run_statement(client, statement)
-            .await
-            .map_err(at(statement))?;
-        transaction_id(client).await?
-    } else {
-        // Both requests are queued before either answer is read: tokio-postgres pipelines them.
-        let (ran, now) = tokio::join!(
-            client.query_typed(&statement.text, &[]),
-            transaction_id(client)
-        );
-        ran.map_err(at(statement))?;
-        now?
-    };
-    if now == xid {
+/// Fails unless the session is still in the transaction that began with id `xid`. Each
+/// statement ran alone and none was transaction control (script.rs); should one have ended the
+/// transaction anyway, what followed ran read-only and failed, and this keeps the history row
+/// out of whatever transaction the session is in now.
+pub async fn still_in(client: &Client, xid: i64) -> Result<(), ExecError> {
+    if transaction_id(client).await? == xid {
         Ok(())
     } else {
-        Err(ended_transaction(statement))
+        Err(ExecError::Unsafe(
+            "a statement ended lma's transaction, so the migration is no longer atomic; stopped before recording it".to_owned(),
+        ))
     }
 }
 
@@ -246,13 +262,4 @@ async fn in_transaction(client: &Client) -> Result<bool, ExecError> {
         Err(err) if err.code() == Some(&SqlState::NO_ACTIVE_SQL_TRANSACTION) => Ok(false),
         Err(err) => Err(runner("cannot tell whether a transaction is open")(err)),
     }
-}
-
-/// The backstop behind script.rs: the statement ended lma's transaction anyway.
-#[must_use]
-pub fn ended_transaction(statement: &Statement) -> ExecError {
-    ExecError::Unsafe(format!(
-        "the statement at line {} ended lma's transaction, so the migration is no longer atomic; stopped before running anything more",
-        statement.line
-    ))
 }

@@ -172,6 +172,12 @@ impl<'a> Migrator<'a> {
             history
                 .prepare(&session.client, last.migration.version())
                 .await?;
+            if session.read_only {
+                bail!(
+                    "cannot migrate {}: it is read-only (default_transaction_read_only is on for the database or the role); nothing was applied",
+                    database.describe()
+                );
+            }
         }
         let bar = self.progress.bar(planned.len() as u64, "migrate");
         let mut applied = Vec::new();
@@ -309,7 +315,8 @@ impl<'a> Migrator<'a> {
             .collect())
     }
 
-    /// One migration from a clean session, after checking that this run still holds the lock.
+    /// One migration, after checking that this run still holds the lock (the executor checks
+    /// again before it commits).
     async fn apply_next(
         &self,
         lock: &MigrationLock,
@@ -317,15 +324,12 @@ impl<'a> Migrator<'a> {
         history: &History,
         next: &Planned<'_>,
     ) -> anyhow::Result<Applied> {
-        // Two connections: the lock check and the session's reset run at once.
-        let (held, reset) = tokio::join!(lock.verify(), session.reset());
-        held.with_context(|| {
+        lock.verify().await.with_context(|| {
             format!(
                 "stopped before V{}: another lma migrate may be running now; see `lma status`, then run again",
                 next.migration.version()
             )
         })?;
-        reset?;
         self.apply_with_retries(lock, session, history, next).await
     }
 
@@ -343,11 +347,9 @@ impl<'a> Migrator<'a> {
         let mut blockers = Vec::new();
         let mut attempt = 1;
         loop {
-            if attempt > 1 {
-                // The failed attempt may have changed settings before it failed.
-                session.reset().await?;
-            }
-            let mut executor = Executor::new(&session.client, history, lock);
+            // Every attempt starts from lma's settings, whatever the last one changed.
+            let prelude = session.reset_sql(next.script.transactional);
+            let mut executor = Executor::new(&session.client, history, lock, prelude);
             let work = executor.apply(next.migration, &next.script);
             let (outcome, seen) = contention::watch(lock.client(), session.pid, poll, work).await;
             if !seen.is_empty() {

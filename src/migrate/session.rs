@@ -20,6 +20,9 @@ pub const CHECK_INTERVAL_SQL: &str =
 /// A connection that runs migrations under a policy.
 pub struct Session {
     pub client: Client,
+    /// The database's (or role's) `default_transaction_read_only`: lma's own transactions say
+    /// READ WRITE, so it refuses such a database itself rather than override its DBA.
+    pub read_only: bool,
     /// Its backend, whose blockers the lock-timeout watcher looks for.
     pub pid: i32,
     settings: String,
@@ -38,20 +41,47 @@ impl Session {
             .await
             .context("cannot read the migration session's backend pid")?
             .try_get(0)?;
-        let session = Self {
+        let mut session = Self {
             client,
+            read_only: false,
             pid,
             settings,
         };
-        session.reset().await?;
+        session.reset(false).await?;
+        let default: String = session
+            .client
+            .query_one(
+                "SELECT current_setting('default_transaction_read_only')",
+                &[],
+            )
+            .await
+            .context("cannot read default_transaction_read_only")?
+            .try_get(0)?;
+        session.read_only = default == "on";
         Ok(session)
     }
 
-    /// Back to the connection's defaults, then lma's settings again.
-    pub async fn reset(&self) -> anyhow::Result<()> {
+    /// Back to the connection's defaults, then lma's settings again. With `read_only_default`
+    /// (before a transactional migration, which lma runs in `BEGIN READ WRITE`), anything that
+    /// ran after the transaction had somehow ended would be in a read-only transaction of its
+    /// own and fail at once instead of committing: a backstop that costs no round trip.
+    pub async fn reset(&self, read_only_default: bool) -> anyhow::Result<()> {
         self.client
-            .batch_execute(&format!("{RESET_SQL} {}", self.settings))
+            .batch_execute(&self.reset_sql(read_only_default))
             .await
             .context("cannot reset the migration session's settings")
+    }
+
+    /// What `reset` sends, for a caller that sends it together with its own first statement.
+    #[must_use]
+    pub fn reset_sql(&self, read_only_default: bool) -> String {
+        // Never `off`: RESET ALL has restored the database's or role's own default, and a
+        // database its DBA made read-only must stay so.
+        let read_only = if read_only_default {
+            " SET default_transaction_read_only = on;"
+        } else {
+            ""
+        };
+        format!("{RESET_SQL} {};{read_only}", self.settings)
     }
 }

@@ -337,6 +337,21 @@ async fn history_errors_are_named_as_such() {
         &migrate(&db, m.path(), &[]),
         &["cannot create public.refinery_schema_history", "read-only"],
     );
+    // With the history table in place, the read-only database is still refused, by lma itself:
+    // its transactions say READ WRITE.
+    admin
+        .batch_execute("SET default_transaction_read_only = off; CREATE TABLE refinery_schema_history (version int8 PRIMARY KEY, name varchar(255), applied_on varchar(255), checksum varchar(255))")
+        .await
+        .unwrap();
+    refused(
+        &migrate(&db, m.path(), &[]),
+        &["read-only", "nothing was applied"],
+    );
+    assert!(!table_exists(&admin, "a").await);
+    admin
+        .batch_execute("DROP TABLE refinery_schema_history")
+        .await
+        .unwrap();
     admin
         .batch_execute(&format!(
             "ALTER DATABASE \"{}\" RESET default_transaction_read_only",
