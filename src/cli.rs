@@ -94,6 +94,17 @@ pub struct SourceArgs {
     pub migrations: Option<PathBuf>,
 }
 
+impl Command {
+    /// Commands whose time is round trips to one server, not work on the client: on one thread
+    /// no answer waits for a wake-up across threads (`lma migrate` of the LMA schema: 1.39 to
+    /// 1.20 times psql's time, docs/benchmarks.md). The others generate rows or run several
+    /// connections' work at once, and get every core.
+    #[must_use]
+    pub fn is_round_trip_bound(&self) -> bool {
+        matches!(self, Self::Migrate(_) | Self::Status(_) | Self::Baseline(_))
+    }
+}
+
 /// Options of `lma migrate`.
 #[derive(Debug, Args)]
 pub struct MigrateArgs {

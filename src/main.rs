@@ -8,7 +8,12 @@ use lma::exit::ExitStatus;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let outcome = tokio::runtime::Builder::new_multi_thread()
+    let mut builder = if cli.command.is_round_trip_bound() {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    let outcome = builder
         .enable_all()
         .build()
         .map_err(anyhow::Error::from)

@@ -110,11 +110,14 @@ impl<'a> Executor<'a> {
         let client = self.client;
         // BEGIN first: the read-write mode must be set before any other statement. The reset
         // inside the transaction is rolled back with a failed attempt; the next one resets again.
-        client
-            .batch_execute(&format!("BEGIN READ WRITE; {}", self.prelude))
-            .await
-            .map_err(runner("cannot reset the session and BEGIN"))?;
-        let outcome = self.body(migration, script).await;
+        // The lock is checked on its own connection while this one begins.
+        let opening = format!("BEGIN READ WRITE; {}", self.prelude);
+        let (begun, locked) = tokio::join!(client.batch_execute(&opening), self.still_locked());
+        let outcome = match (begun, locked) {
+            (Err(err), _) => Err(runner("cannot reset the session and BEGIN")(err)),
+            (Ok(()), Err(err)) => Err(err),
+            (Ok(()), Ok(())) => self.body(migration, script).await,
+        };
         if outcome.is_err() {
             // The transaction may already be aborted or gone; the error that matters is the first.
             let _ = client.batch_execute("ROLLBACK").await;
@@ -164,10 +167,12 @@ impl<'a> Executor<'a> {
         migration: &Migration,
         script: &Script,
     ) -> Result<(), ExecError> {
-        self.client
-            .batch_execute(&self.prelude)
-            .await
-            .map_err(runner("cannot reset the session"))?;
+        let (reset, locked) = tokio::join!(
+            self.client.batch_execute(&self.prelude),
+            self.still_locked()
+        );
+        reset.map_err(runner("cannot reset the session"))?;
+        locked?;
         for statement in &script.statements {
             if let Some(name) = concurrent_index_name(&statement.text) {
                 self.drop_if_invalid(&name).await.map_err(at(statement))?;

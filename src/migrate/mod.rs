@@ -23,7 +23,7 @@ pub mod status;
 
 use std::time::Instant;
 
-use anyhow::{anyhow, bail, Context as _};
+use anyhow::{anyhow, bail};
 use refinery::Migration;
 use serde::Serialize;
 
@@ -188,7 +188,7 @@ impl<'a> Migrator<'a> {
                 next.migration.name()
             ));
             let done = self
-                .apply_next(&lock, &session, &history, next)
+                .apply_with_retries(&lock, &session, &history, next)
                 .await
                 .map_err(|err| anyhow!("{err:#}; {}", so_far(&applied)))?;
             let message = format!(
@@ -313,24 +313,6 @@ impl<'a> Migrator<'a> {
             .filter(|m| pending.contains(&m.version()))
             .filter(|m| target.is_none_or(|target| m.version() <= target))
             .collect())
-    }
-
-    /// One migration, after checking that this run still holds the lock (the executor checks
-    /// again before it commits).
-    async fn apply_next(
-        &self,
-        lock: &MigrationLock,
-        session: &Session,
-        history: &History,
-        next: &Planned<'_>,
-    ) -> anyhow::Result<Applied> {
-        lock.verify().await.with_context(|| {
-            format!(
-                "stopped before V{}: another lma migrate may be running now; see `lma status`, then run again",
-                next.migration.version()
-            )
-        })?;
-        self.apply_with_retries(lock, session, history, next).await
     }
 
     /// Applies one migration; a lock timeout rolls it back and is retried with backoff, and
