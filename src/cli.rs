@@ -189,7 +189,7 @@ pub struct IndexesArgs {
     pub list: bool,
 
     /// List each unused verdict on statistics younger than [indexes] min_stats_age, instead of
-    /// one line counting them.
+    /// one line counting them (as -v does).
     #[arg(long)]
     pub all: bool,
 

@@ -74,6 +74,12 @@ impl Progress {
         }
     }
 
+    /// Whether `-v` was given: some reports then show more.
+    #[must_use]
+    pub fn is_verbose(&self) -> bool {
+        self.verbose > 0
+    }
+
     /// Detail shown with `-v`.
     pub fn detail(&self, message: &str) {
         if self.verbose > 0 && !self.quiet {

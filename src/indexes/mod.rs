@@ -71,7 +71,7 @@ pub async fn run(context: &Context, args: &IndexesArgs) -> anyhow::Result<ExitSt
     let mut report = read(&primary, &replicas, &options, &context.progress).await?;
     report.view = render::View {
         list: args.list,
-        all: args.all,
+        all: args.all || context.progress.is_verbose(),
         width: usize::from(args.width),
     };
     context.emit(&report)?;

@@ -81,6 +81,16 @@ async fn the_table_output_shows_findings_first_then_a_summary_and_the_inventory_
         all.contains("unreliable unused: public.orders public.orders_placed"),
         "{all}"
     );
+    let verbose = db
+        .lma()
+        .args(["indexes", "--color", "never", "-v"])
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&verbose.stdout)
+            .contains("unreliable unused: public.orders public.orders_placed"),
+        "-v lists them as --all does"
+    );
     let listed = table(&["--list"]);
     for expected in [
         "\nIndexes\n",
