@@ -211,34 +211,29 @@ mod tests {
         assert!(MigrationSet::from_dir(&dir.path().join("nope"), &[]).is_err());
     }
 
+    /// Names issue 13 found skipped silently, and a plain SQL file.
+    const MISNAMED: [&str; 7] = [
+        "V2_typo.sql",
+        "V3__has space.sql",
+        "V2__add-users.sql",
+        "v2__x.sql",
+        "V3__x.SQL",
+        "R__views.sql",
+        "notes.sql",
+    ];
+
     #[test]
     fn misnamed_files_are_each_named_unless_ignored_and_subfolders_are_not_read() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "V1__ok.sql", "SELECT 1;");
-        for name in [
-            "V2_typo.sql",
-            "V3__has space.sql",
-            "V2__add-users.sql",
-            "v2__x.sql",
-            "V3__x.SQL",
-            "R__views.sql",
-            "notes.sql",
-        ] {
+        for name in MISNAMED {
             write(dir.path(), name, "SELECT 2;");
         }
         write(dir.path(), "README.md", "not a migration");
         std::fs::create_dir(dir.path().join("archive")).unwrap();
         write(&dir.path().join("archive"), "V2__old.sql", "SELECT 2;");
         let err = format!("{:#}", MigrationSet::from_dir(dir.path(), &[]).unwrap_err());
-        for name in [
-            "V2_typo.sql",
-            "V3__has space.sql",
-            "V2__add-users.sql",
-            "v2__x.sql",
-            "V3__x.SQL",
-            "R__views.sql",
-            "notes.sql",
-        ] {
+        for name in MISNAMED {
             assert!(err.contains(name), "{name}: {err}");
         }
         assert!(!err.contains("README") && !err.contains("old"), "{err}");

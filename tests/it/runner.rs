@@ -27,6 +27,20 @@ fn migrate(db: &TestDb, dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// `lma migrate` with a configuration file holding `config`.
+fn migrate_with_config(db: &TestDb, dir: &Path, config: &str) -> Output {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), config).unwrap();
+    db.lma()
+        .arg("--config")
+        .arg(file.path())
+        .arg("migrate")
+        .arg("--migrations")
+        .arg(dir)
+        .output()
+        .unwrap()
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -222,17 +236,7 @@ async fn timeouts_that_postgresql_would_read_as_no_limit_or_that_overflow_are_re
     ] {
         refused(&migrate(&db, m.path(), args), &["timeout"]);
     }
-    let config = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(config.path(), "[migrate]\nlock_timeout = \"500us\"\n").unwrap();
-    let output = db
-        .lma()
-        .arg("--config")
-        .arg(config.path())
-        .arg("migrate")
-        .arg("--migrations")
-        .arg(m.path())
-        .output()
-        .unwrap();
+    let output = migrate_with_config(&db, m.path(), "[migrate]\nlock_timeout = \"500us\"\n");
     refused(&output, &["lock timeout"]);
     assert!(history(&db.client().await).await.is_empty());
 }
@@ -255,21 +259,8 @@ async fn files_that_look_like_migrations_are_named_and_subfolders_are_not_read()
         &migrate(&db, m.path(), &[]),
         &["V2__add-users.sql", "R__views.sql", "[migrate] ignore"],
     );
-    let config = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(
-        config.path(),
-        "[migrate]\nignore = [\"R__*\", \"V2__add-users.sql\"]\n",
-    )
-    .unwrap();
-    let output = db
-        .lma()
-        .arg("--config")
-        .arg(config.path())
-        .arg("migrate")
-        .arg("--migrations")
-        .arg(m.path())
-        .output()
-        .unwrap();
+    let ignore = "[migrate]\nignore = [\"R__*\", \"V2__add-users.sql\"]\n";
+    let output = migrate_with_config(&db, m.path(), ignore);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let client = db.client().await;
     assert_eq!(history(&client).await, [1]);
