@@ -193,10 +193,11 @@ pub struct IndexesArgs {
     #[arg(long)]
     pub all: bool,
 
-    /// The terminal's width in columns, which the table output fits.
-    #[arg(long, env = "COLUMNS", value_name = "N", default_value_t = 100,
+    /// The width in columns that the table output fits [default: the terminal's when stdout is
+    /// one, else 100].
+    #[arg(long, env = "COLUMNS", value_name = "N",
           value_parser = clap::value_parser!(u16).range(40..))]
-    pub width: u16,
+    pub width: Option<u16>,
 }
 
 /// Options of `lma seed`.

@@ -11,6 +11,12 @@ use clap::ValueEnum;
 use comfy_table::{presets, CellAlignment, Color, ContentArrangement};
 use serde::Serialize;
 
+/// The terminal's width in columns when stdout is a terminal (comfy-table asks it).
+#[must_use]
+pub fn terminal_width() -> Option<u16> {
+    comfy_table::Table::new().width()
+}
+
 /// How a report is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
 #[serde(rename_all = "snake_case")]

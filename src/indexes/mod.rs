@@ -72,7 +72,12 @@ pub async fn run(context: &Context, args: &IndexesArgs) -> anyhow::Result<ExitSt
     report.view = render::View {
         list: args.list,
         all: args.all || context.progress.is_verbose(),
-        width: usize::from(args.width),
+        width: usize::from(
+            args.width
+                .or_else(crate::output::terminal_width)
+                .unwrap_or(100)
+                .max(40),
+        ),
     };
     context.emit(&report)?;
     Ok(ExitStatus::findings_if(report.fails()))
