@@ -32,15 +32,25 @@ impl Session {
     /// Connects and applies lma's settings.
     pub async fn open(database: &Database, policy: &Policy) -> anyhow::Result<Self> {
         let client = database.connect().await?;
+        let row = client
+            .query_one(
+                "SELECT pg_backend_pid(), current_setting('server_version_num')::int",
+                &[],
+            )
+            .await
+            .context("cannot read the migration session's backend pid")?;
+        let (pid, version): (i32, i32) = (row.try_get(0)?, row.try_get(1)?);
+        // Only SETs: they take no snapshot, so a migration may still open with `SET TRANSACTION
+        // ISOLATION LEVEL …`, which must come before any query of its transaction.
+        let check = if version >= 140_000 {
+            " SET client_connection_check_interval = '1s';"
+        } else {
+            ""
+        };
         let settings = format!(
-            "{} SET application_name = 'lma'; {CHECK_INTERVAL_SQL}",
+            "{} SET application_name = 'lma';{check}",
             policy.session_sql()
         );
-        let pid = client
-            .query_one("SELECT pg_backend_pid()", &[])
-            .await
-            .context("cannot read the migration session's backend pid")?
-            .try_get(0)?;
         let mut session = Self {
             client,
             read_only: false,
@@ -82,6 +92,6 @@ impl Session {
         } else {
             ""
         };
-        format!("{RESET_SQL} {};{read_only}", self.settings)
+        format!("{RESET_SQL} {}{read_only}", self.settings)
     }
 }

@@ -170,6 +170,25 @@ async fn a_migration_s_session_settings_do_not_reach_the_next_one() {
 }
 
 #[tokio::test]
+async fn a_migration_may_open_with_set_transaction() {
+    let db = TestDb::new().await;
+    let m = dir(&[(
+        "V1__serializable.sql",
+        "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\ncreate table s as select current_setting('transaction_isolation') as iso;",
+    )]);
+    let output = migrate(&db, m.path(), &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let iso: String = db
+        .client()
+        .await
+        .query_one("select iso from s", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(iso, "serializable");
+}
+
+#[tokio::test]
 async fn a_run_that_loses_its_lock_session_stops_before_committing_more() {
     let db = TestDb::new().await;
     let m = dir(&[
