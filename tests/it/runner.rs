@@ -176,6 +176,13 @@ async fn a_migration_may_open_with_set_transaction() {
         "V1__serializable.sql",
         "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE;\ncreate table s as select current_setting('transaction_isolation') as iso;",
     )]);
+    let dry = migrate(&db, m.path(), &["--dry-run", "--format", "json"]);
+    assert_eq!(
+        json(&dry)["migrations"][0]["outcome"],
+        "ok",
+        "{}",
+        stderr(&dry)
+    );
     let output = migrate(&db, m.path(), &[]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let iso: String = db
