@@ -11,7 +11,7 @@
 use serde::Serialize;
 use tokio_postgres::Client;
 
-use super::executor::{run_statement, still_in, transaction_id, ExecError};
+use super::executor::{at, run_statement, still_in, transaction_id, ExecError};
 use super::failure;
 use super::session::Session;
 use super::source::MigrationSet;
@@ -162,11 +162,7 @@ async fn statements(client: &Client, list: &[Statement], xid: i64) -> Result<(),
         }
         run_statement(client, statement)
             .await
-            .map_err(|source| ExecError::Sql {
-                source,
-                line: statement.line,
-                statement: statement.text.clone(),
-            })?;
+            .map_err(at(statement))?;
     }
     still_in(client, xid).await
 }

@@ -57,7 +57,8 @@ fn runner(what: &'static str) -> impl Fn(tokio_postgres::Error) -> ExecError {
     move |source| ExecError::Runner { what, source }
 }
 
-fn at(statement: &Statement) -> impl Fn(tokio_postgres::Error) -> ExecError + '_ {
+/// The error of one statement, at its line.
+pub fn at(statement: &Statement) -> impl Fn(tokio_postgres::Error) -> ExecError + '_ {
     move |source| ExecError::Sql {
         source,
         line: statement.line,

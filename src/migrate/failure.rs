@@ -15,9 +15,7 @@ pub fn describe(
     migration: &Migration,
     err: &(dyn std::error::Error + 'static),
 ) -> String {
-    let file = set
-        .file(migration.version())
-        .map_or_else(|| migration.to_string(), |path| path.display().to_string());
+    let file = set.label(migration);
     let exec = causes(err).find_map(|cause| cause.downcast_ref::<ExecError>());
     if let Some(ExecError::Unsafe(why)) = exec {
         return format!("migration {file} stopped: {why}");

@@ -52,7 +52,7 @@ impl MigrationLock {
             {
                 return Ok(Self { client });
             }
-            let holder = holder(&client).await?;
+            let holder = holder(&client, KEY).await?;
             if Instant::now() >= deadline {
                 bail!(
                     "gave up after {}s waiting for the migration lock, held by {holder}",
@@ -104,11 +104,12 @@ impl MigrationLock {
     }
 }
 
-async fn holder(client: &Client) -> anyhow::Result<String> {
+/// Who holds the advisory lock `key` on this database, for messages.
+pub async fn holder(client: &Client, key: i64) -> anyhow::Result<String> {
     let row = client
-        .query_opt(HOLDER_SQL, &[&KEY])
+        .query_opt(HOLDER_SQL, &[&key])
         .await
-        .context("cannot see who holds the migration lock")?;
+        .context("cannot see who holds the lock")?;
     Ok(match row {
         Some(row) => format!("pid {}", row.try_get::<_, i32>(0)?),
         None => "a session that just released it".to_owned(),

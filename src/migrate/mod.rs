@@ -260,24 +260,18 @@ impl<'a> Migrator<'a> {
             let script = Script::parse(migration.sql().unwrap_or_default()).map_err(|refusal| {
                 anyhow!(
                     "refusing {} at line {}: {}; nothing was applied",
-                    self.file_of(migration),
+                    self.set.label(migration),
                     refusal.line,
                     refusal.message
                 )
             })?;
             for note in &script.notes {
                 self.progress
-                    .note(None, &format!("{}: {note}", self.file_of(migration)));
+                    .note(None, &format!("{}: {note}", self.set.label(migration)));
             }
             planned.push(Planned { migration, script });
         }
         Ok(planned)
-    }
-
-    fn file_of(&self, migration: &Migration) -> String {
-        self.set
-            .file(migration.version())
-            .map_or_else(|| migration.to_string(), |p| p.display().to_string())
     }
 
     async fn pending(

@@ -34,12 +34,15 @@ impl Session {
         let client = database.connect().await?;
         let row = client
             .query_one(
-                "SELECT pg_backend_pid(), current_setting('server_version_num')::int",
+                // Before any SET: the database's or role's own read-only default.
+                "SELECT pg_backend_pid(), current_setting('server_version_num')::int,
+                    current_setting('default_transaction_read_only') = 'on'",
                 &[],
             )
             .await
             .context("cannot read the migration session's backend pid")?;
         let (pid, version): (i32, i32) = (row.try_get(0)?, row.try_get(1)?);
+        let read_only: bool = row.try_get(2)?;
         // Only SETs: they take no snapshot, so a migration may still open with `SET TRANSACTION
         // ISOLATION LEVEL …`, which must come before any query of its transaction.
         let check = if version >= 140_000 {
@@ -51,23 +54,13 @@ impl Session {
             "{} SET application_name = 'lma';{check}",
             policy.session_sql()
         );
-        let mut session = Self {
+        let session = Self {
             client,
-            read_only: false,
+            read_only,
             pid,
             settings,
         };
         session.reset(false).await?;
-        let default: String = session
-            .client
-            .query_one(
-                "SELECT current_setting('default_transaction_read_only')",
-                &[],
-            )
-            .await
-            .context("cannot read default_transaction_read_only")?
-            .try_get(0)?;
-        session.read_only = default == "on";
         Ok(session)
     }
 

@@ -99,6 +99,13 @@ impl MigrationSet {
         self.files.get(&version).map(PathBuf::as_path)
     }
 
+    /// The file a migration came from, else its refinery name: for messages.
+    #[must_use]
+    pub fn label(&self, migration: &Migration) -> String {
+        self.file(migration.version())
+            .map_or_else(|| migration.to_string(), |path| path.display().to_string())
+    }
+
     /// The highest version in the set.
     #[must_use]
     pub fn latest_version(&self) -> Option<i64> {

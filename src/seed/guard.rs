@@ -7,17 +7,13 @@ use anyhow::bail;
 use tokio_postgres::Client;
 
 use crate::migrate::contention::is_lock_timeout;
+use crate::migrate::lock::holder;
 use crate::migrate::policy::Policy;
 use crate::migrate::session::CHECK_INTERVAL_SQL;
 use crate::progress::Progress;
 
 /// The advisory lock key: "lma_seed" in ASCII.
 pub const KEY: i64 = 0x6c6d_615f_7365_6564;
-
-const HOLDER_SQL: &str = "SELECT pid FROM pg_locks
-    WHERE locktype = 'advisory' AND granted AND objsubid = 1
-      AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-      AND classid = ($1::bigint >> 32)::oid AND objid = ($1::bigint & 4294967295)::oid";
 
 /// The settings of every seed session: the migration policy's default lock_timeout, and
 /// `client_connection_check_interval` (PostgreSQL 14+).
@@ -40,14 +36,8 @@ pub async fn lock(client: &Client, target: &str) -> anyhow::Result<()> {
     if granted {
         return Ok(());
     }
-    let holder = client.query_opt(HOLDER_SQL, &[&KEY]).await?;
-    let who = match holder {
-        Some(row) => format!(" (pid {})", row.try_get::<_, i32>(0)?),
-        None => String::new(),
-    };
-    bail!(
-        "refusing to seed {target}: another lma seed is running on it{who}; wait for it to finish"
-    )
+    let who = holder(client, KEY).await?;
+    bail!("refusing to seed {target}: another lma seed is running on it ({who}); wait for it to finish")
 }
 
 /// Releases the seed lock now: a dropped connection releases it too, but only once the server
