@@ -22,6 +22,18 @@ fn seed_in_background(db: &TestDb, args: &[&str]) -> std::process::Child {
         .unwrap()
 }
 
+/// A reader that holds ACCESS SHARE on leads in an open transaction, as an application's long
+/// query would, and a second session to watch pg_stat_activity from: inside a transaction
+/// pg_stat_activity is a snapshot taken once.
+async fn reading_leads(db: &TestDb) -> (tokio_postgres::Client, tokio_postgres::Client) {
+    let reader = db.client().await;
+    reader
+        .batch_execute("BEGIN; LOCK TABLE leads IN ACCESS SHARE MODE")
+        .await
+        .unwrap();
+    (reader, db.client().await)
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -29,13 +41,7 @@ fn stderr(output: &Output) -> String {
 #[tokio::test]
 async fn a_second_seed_is_refused_with_one_line_while_the_first_runs() {
     let db = TestDb::migrated().await;
-    let reader = db.client().await;
-    reader
-        .batch_execute("BEGIN; LOCK TABLE leads IN ACCESS SHARE MODE")
-        .await
-        .unwrap();
-    // Not the reader: inside a transaction pg_stat_activity is a snapshot taken once.
-    let watcher = db.client().await;
+    let (reader, watcher) = reading_leads(&db).await;
     let first = seed_in_background(&db, &[]);
     wait_until(&watcher, SEED_WAITS).await;
     let second = db.lma().args(["seed", "--scale", "tiny"]).output().unwrap();
@@ -54,13 +60,7 @@ async fn a_second_seed_is_refused_with_one_line_while_the_first_runs() {
 #[tokio::test]
 async fn a_killed_seed_leaves_no_truncate_queued_in_front_of_the_application() {
     let db = TestDb::migrated().await;
-    let reader = db.client().await;
-    reader
-        .batch_execute("BEGIN; LOCK TABLE leads IN ACCESS SHARE MODE")
-        .await
-        .unwrap();
-    // Not the reader: inside a transaction pg_stat_activity is a snapshot taken once.
-    let watcher = db.client().await;
+    let (reader, watcher) = reading_leads(&db).await;
     let mut seed = seed_in_background(&db, &["--truncate"]);
     wait_until(&watcher, SEED_WAITS).await;
     seed.kill().unwrap();
