@@ -114,3 +114,17 @@ async fn coverage_under_a_checks_directory_is_limited_to_the_tables_its_checks_r
     let indexes = coverage["indexes"].as_u64().unwrap();
     assert!((2..33).contains(&indexes), "{indexes}");
 }
+
+#[tokio::test]
+async fn another_tool_s_history_that_lma_cannot_read_does_not_stop_the_checks() {
+    let db = foreign().await;
+    // Another tool's table of the same name, in a shape refinery never wrote.
+    db.client()
+        .await
+        .batch_execute("CREATE TABLE refinery_schema_history (version text, name text, applied_on text, checksum text); INSERT INTO refinery_schema_history VALUES ('1.0', 'init', 'yesterday', 'abc')")
+        .await
+        .unwrap();
+    let checks = fixture("checks_partitioned").join("checks");
+    let (code, stdout, stderr) = lma(&db, &checks, &["check", "--no-latency"]);
+    assert_eq!(code, 0, "{stdout}\n{stderr}");
+}
