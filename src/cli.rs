@@ -289,6 +289,11 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_latency: bool,
 
+    /// Do not judge uses_index and no_seq_scan on tables of fewer pages than this (0: judge
+    /// every table) [default: [check] min_table_pages, 16].
+    #[arg(long, value_name = "PAGES")]
+    pub min_table_pages: Option<u64>,
+
     /// Write a JUnit XML report here, one testcase per check.
     #[arg(long, value_name = "PATH")]
     pub junit: Option<PathBuf>,

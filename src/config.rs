@@ -39,6 +39,8 @@ pub struct CheckSection {
     pub buffers_tolerance: f64,
     /// Whether p95_ms latency budgets are judged.
     pub latency: bool,
+    /// `uses_index` and `no_seq_scan` are not judged on tables of fewer pages than this.
+    pub min_table_pages: u64,
     /// Further settings pinned for the session, e.g. `enable_indexscan = "off"`.
     pub settings: std::collections::BTreeMap<String, String>,
 }
@@ -52,6 +54,7 @@ impl Default for CheckSection {
             max_parallel_workers_per_gather: 0,
             buffers_tolerance: 20.0,
             latency: true,
+            min_table_pages: 16,
             settings: std::collections::BTreeMap::new(),
         }
     }

@@ -5,7 +5,7 @@
 -- note: V16 view took 365 ms p95 and 52,168 buffers for the 400,000-lead tenant.
 -- expect: uses_index pk_organization_daily_stats on organization_daily_stats
 -- expect: no_seq_scan leads, workflow_executions
--- expect: no_seq_scan_above 1000
+-- expect: no_seq_scan_above_pages 200
 -- note: buffers: 38 at 1M leads (users and workflows index-only, V22).
 -- expect: max_buffers 300
 -- expect: p95_ms 5

@@ -1,6 +1,6 @@
 -- name: recent_leads
 -- description: A page of the tenant's newest leads, keyset pagination after a cursor.
--- params: SELECT organization_id, created_at, id FROM (SELECT organization_id, created_at, id, row_number() OVER (PARTITION BY organization_id ORDER BY created_at DESC, id DESC) AS n, count(*) OVER (PARTITION BY organization_id) AS size FROM leads) AS x WHERE n = 51 ORDER BY size DESC, 1 LIMIT 3
+-- params: SELECT organization_id, created_at, id FROM (SELECT organization_id, created_at, id, row_number() OVER (PARTITION BY organization_id ORDER BY created_at DESC, id DESC) AS n, count(*) OVER (PARTITION BY organization_id) AS size FROM leads) AS x WHERE n = least(51, size) ORDER BY size DESC, 1 LIMIT 3
 -- expect: uses_index idx_leads_org_created_desc on leads
 -- expect: no_seq_scan leads
 -- expect: max_buffers 160

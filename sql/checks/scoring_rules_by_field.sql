@@ -6,7 +6,7 @@
 -- note: 5,281 buffers for the rarest field, since names start with the field. Departure from the containment
 -- note: form: the field is one scalar path, compared as such, which V24's idx_lead_scoring_rules_field serves.
 -- expect: uses_index idx_lead_scoring_rules_field on lead_scoring_rules
--- expect: no_seq_scan_above 1000
+-- expect: no_seq_scan_above_pages 80
 -- expect: max_buffers 100
 -- expect: p95_ms 5
 -- expect: max_misestimate 100

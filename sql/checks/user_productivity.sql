@@ -8,7 +8,7 @@
 -- note: tenants of a few dozen users sort them instead, rightly: no uses_index; the largest tenant's
 -- note: plan uses it at every scale, which keeps it covered.
 -- expect: no_seq_scan leads, communications, lead_notes
--- expect: no_seq_scan_above 1000
+-- expect: no_seq_scan_above_pages 200
 -- note: buffers: 159 at 1M leads for 50 users, each a user_stats, users and organizations probe.
 -- expect: max_buffers 250
 -- expect: p95_ms 5

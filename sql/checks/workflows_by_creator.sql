@@ -4,8 +4,8 @@
 -- note: ix_workflows_created_by is fk_workflows_created_by's index (a user's deletion sets created_by NULL);
 -- note: coverage does not require an FK's own index to be used by a check.
 -- note: a few pages for the whole table: a Seq Scan is the right plan at seed volume, one on a table
--- note: above 1000 rows is not.
--- expect: no_seq_scan_above 1000
+-- note: too large for the budget is not.
+-- expect: no_seq_scan_above_pages 12
 -- expect: max_buffers 15
 -- expect: p95_ms 5
 -- expect: max_misestimate 100

@@ -62,17 +62,21 @@ pub struct Coverage {
     pub tables: Option<Vec<String>>,
     /// Those that no check's plan used (an index that only serves a foreign key excepted).
     pub uncovered: Vec<IndexRef>,
+    /// Unused too, but on a table below `min_table_pages`, which a plan rightly reads whole:
+    /// not required, listed for the reader.
+    pub small_tables: Vec<IndexRef>,
     /// Whether an uncovered index is a finding (`--require-coverage`).
     pub required: bool,
 }
 
 /// Compares the query-serving indexes with the ones the checks used, on the tables of `scope`
-/// (`None`: all tables).
+/// (`None`: all tables); an unused index on one of `small` is not uncovered.
 pub async fn coverage(
     client: &Client,
     used: &BTreeSet<String>,
     required: bool,
     scope: Option<&BTreeSet<String>>,
+    small: &BTreeSet<String>,
 ) -> anyhow::Result<Coverage> {
     let rows = client
         .query(QUERY_INDEXES, &[])
@@ -80,6 +84,7 @@ pub async fn coverage(
         .context("cannot list the indexes")?;
     let mut indexes = 0;
     let mut uncovered = Vec::new();
+    let mut small_tables = Vec::new();
     for row in rows {
         let table: String = row.try_get(1)?;
         if scope.is_some_and(|tables| !tables.contains(&table)) {
@@ -88,7 +93,12 @@ pub async fn coverage(
         indexes += 1;
         let index: String = row.try_get(0)?;
         let fk_only: bool = row.try_get(2)?;
-        if !fk_only && !used.contains(&index) {
+        if fk_only || used.contains(&index) {
+            continue;
+        }
+        if small.contains(&table) {
+            small_tables.push(IndexRef { index, table });
+        } else {
             uncovered.push(IndexRef { index, table });
         }
     }
@@ -96,6 +106,7 @@ pub async fn coverage(
         indexes,
         tables: scope.map(|tables| tables.iter().cloned().collect()),
         uncovered,
+        small_tables,
         required,
     })
 }

@@ -26,6 +26,10 @@ pub enum Expectation {
     NoSeqScanAbovePages(u64),
     /// At most this many shared buffers (hit + read) per execution.
     MaxBuffers(u64),
+    /// At most `plus` shared buffers plus `per_row` for each row the execution returned: work
+    /// in proportion to the answer, whatever plan finds it (a scan that stops early under a
+    /// LIMIT passes, one that reads a tenant's range to return nothing does not).
+    MaxBuffersPerRow { per_row: f64, plus: u64 },
     /// A p95 latency budget in milliseconds (planning + execution).
     P95Ms(f64),
     /// No node's row estimate off by more than this factor.
@@ -34,6 +38,15 @@ pub enum Expectation {
     NoTempSpill,
     /// At most this many heap fetches in index-only scans per execution.
     MaxHeapFetches(u64),
+}
+
+/// What a run judges beyond each check's declared rules (flags and `[check]`).
+#[derive(Debug, Clone, Copy)]
+pub struct Judging {
+    /// Whether `p95_ms` budgets are judged (not with `--no-latency`).
+    pub latency: bool,
+    /// `uses_index` and `no_seq_scan` are not judged on a table of fewer pages than this.
+    pub min_table_pages: u64,
 }
 
 /// What the expectations are judged on: one check's runs.
@@ -45,6 +58,8 @@ pub struct Evidence<'a> {
     pub p95_ms: Option<f64>,
     /// Estimated rows of each table (for `no_seq_scan_above`) and the partition tree.
     pub relations: &'a Relations,
+    /// `uses_index` and `no_seq_scan` are not judged on a table of fewer pages than this.
+    pub min_table_pages: u64,
 }
 
 impl Expectation {
@@ -78,6 +93,17 @@ impl Expectation {
             "no_seq_scan_above" => Self::NoSeqScanAbove(number(one()?)?),
             "no_seq_scan_above_pages" => Self::NoSeqScanAbovePages(number(one()?)?),
             "max_buffers" => Self::MaxBuffers(number(one()?)?),
+            "max_buffers_per_row" => match args {
+                [per_row] => Self::MaxBuffersPerRow {
+                    per_row: positive(per_row)?,
+                    plus: 0,
+                },
+                [per_row, "+", plus] => Self::MaxBuffersPerRow {
+                    per_row: positive(per_row)?,
+                    plus: number(plus)?,
+                },
+                _ => bail!("max_buffers_per_row takes PER_ROW [+ CONSTANT]"),
+            },
             "p95_ms" => Self::P95Ms(positive(one()?)?),
             "max_misestimate" => Self::MaxMisestimate(positive(one()?)?),
             "no_temp_spill" if args.is_empty() => Self::NoTempSpill,
@@ -85,16 +111,48 @@ impl Expectation {
             "max_heap_fetches" => Self::MaxHeapFetches(number(one()?)?),
             other => bail!(
                 "unknown expectation {other:?} (known: uses_index, no_seq_scan, \
-                 no_seq_scan_above, no_seq_scan_above_pages, max_buffers, p95_ms, max_misestimate, no_temp_spill, \
+                 no_seq_scan_above, no_seq_scan_above_pages, max_buffers, max_buffers_per_row, p95_ms, max_misestimate, no_temp_spill, \
                  max_heap_fetches)"
             ),
         })
     }
 
-    /// Whether this is a latency budget (skipped with `--no-latency`).
+    /// Why this expectation is not judged on this evidence, `None` when it is: a latency budget
+    /// without latency, or a plan-shape rule whose tables are all too small for the plan to
+    /// matter. A Seq Scan of a table of a few pages reads no more than an index would (the
+    /// index's own pages plus the heap's), and it is what the planner rightly picks there.
     #[must_use]
-    pub fn is_latency(&self) -> bool {
-        matches!(self, Self::P95Ms(_))
+    pub fn not_judged(&self, evidence: &Evidence) -> Option<String> {
+        let small = |tables: &[&str]| {
+            let floor = evidence.min_table_pages;
+            let pages: Vec<String> = tables
+                .iter()
+                .map_while(|t| {
+                    let pages = evidence.relations.pages_of(t)?;
+                    (pages < floor).then_some((t, pages))
+                })
+                .map(|(t, pages)| format!("{t} {pages}"))
+                .collect();
+            (pages.len() == tables.len()).then(|| {
+                format!(
+                    "{self} (pages: {} < min_table_pages {floor})",
+                    pages.join(", ")
+                )
+            })
+        };
+        match self {
+            Self::P95Ms(_) if evidence.p95_ms.is_none() => Some(self.to_string()),
+            Self::UsesIndex { index, relation } => {
+                let table = relation
+                    .as_deref()
+                    .or_else(|| evidence.relations.table_of(index))?;
+                small(&[table])
+            }
+            Self::NoSeqScan(tables) => {
+                small(&tables.iter().map(String::as_str).collect::<Vec<_>>())
+            }
+            _ => None,
+        }
     }
 
     /// `None` when the evidence satisfies the expectation, else the reason it failed.
@@ -104,6 +162,10 @@ impl Expectation {
             Self::UsesIndex { index, relation } => uses_index(evidence, index, relation.as_ref()),
             Self::NoSeqScan(tables) => seq_scans(evidence, |t| {
                 tables.iter().any(|x| evidence.relations.is_part_of(t, x))
+                    && evidence
+                        .relations
+                        .pages_of(t)
+                        .is_none_or(|pages| pages >= evidence.min_table_pages)
             }),
             Self::NoSeqScanAbove(limit) => seq_scans(evidence, |t| {
                 // Estimates are whole numbers well inside f64's exact range.
@@ -125,6 +187,7 @@ impl Expectation {
             Self::MaxBuffers(limit) => worst(evidence, |e| e.plan.buffers())
                 .filter(|&b| b > *limit)
                 .map(|b| format!("{b} shared buffers > max_buffers {limit}")),
+            Self::MaxBuffersPerRow { per_row, plus } => buffers_per_row(evidence, *per_row, *plus),
             Self::P95Ms(budget) => evidence
                 .p95_ms
                 .filter(|p95| p95 > budget)
@@ -171,6 +234,21 @@ fn positive(text: &str) -> anyhow::Result<f64> {
 
 fn worst(evidence: &Evidence, measure: impl Fn(&Explain) -> u64) -> Option<u64> {
     evidence.plans.iter().map(measure).max()
+}
+
+fn buffers_per_row(evidence: &Evidence, per_row: f64, plus: u64) -> Option<String> {
+    evidence.plans.iter().find_map(|e| {
+        let rows = e.plan.total_rows();
+        // Buffer counts and row totals are whole numbers well inside f64's exact range.
+        #[allow(clippy::cast_precision_loss)]
+        let (buffers, allowed) = (e.plan.buffers() as f64, plus as f64 + per_row * rows);
+        (buffers > allowed).then(|| {
+            format!(
+                "{buffers:.0} shared buffers for {rows:.0} rows > max_buffers_per_row \
+                 {per_row} + {plus} ({allowed:.0})"
+            )
+        })
+    })
 }
 
 fn uses_index(evidence: &Evidence, index: &str, relation: Option<&String>) -> Option<String> {
@@ -224,10 +302,131 @@ impl fmt::Display for Expectation {
             Self::NoSeqScanAbove(n) => write!(f, "no_seq_scan_above {n}"),
             Self::NoSeqScanAbovePages(n) => write!(f, "no_seq_scan_above_pages {n}"),
             Self::MaxBuffers(n) => write!(f, "max_buffers {n}"),
+            Self::MaxBuffersPerRow { per_row, plus } => {
+                write!(f, "max_buffers_per_row {per_row} + {plus}")
+            }
             Self::P95Ms(ms) => write!(f, "p95_ms {ms}"),
             Self::MaxMisestimate(x) => write!(f, "max_misestimate {x}"),
             Self::NoTempSpill => f.write_str("no_temp_spill"),
             Self::MaxHeapFetches(n) => write!(f, "max_heap_fetches {n}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+    use crate::check::plan;
+
+    /// `Limit(Sort(Seq Scan on leads))`: 50 rows, 508 shared buffers.
+    fn seq_scan_sort() -> Explain {
+        let text = include_str!("../../tests/fixtures/plans/seq_scan_sort.json");
+        plan::parse(&serde_json::from_str(text).unwrap()).unwrap()
+    }
+
+    fn pages(pairs: &[(&str, i64)]) -> HashMap<String, i64> {
+        pairs.iter().map(|(t, p)| ((*t).to_owned(), *p)).collect()
+    }
+
+    fn verdict(text: &str, relations: &Relations) -> (Option<String>, Option<String>) {
+        let plans = [seq_scan_sort()];
+        let evidence = Evidence {
+            plans: &plans,
+            p95_ms: None,
+            relations,
+            min_table_pages: 16,
+        };
+        let expectation = Expectation::parse(text).unwrap();
+        (
+            expectation.not_judged(&evidence),
+            expectation.judge(&evidence),
+        )
+    }
+
+    #[test]
+    fn plan_shape_rules_are_not_judged_on_a_table_below_the_floor() {
+        let tiny = Relations::new(HashMap::new(), pages(&[("leads", 5)]), &[]);
+        let (skipped, _) = verdict("no_seq_scan leads", &tiny);
+        assert_eq!(
+            skipped.as_deref(),
+            Some("no_seq_scan leads (pages: leads 5 < min_table_pages 16)")
+        );
+        let (skipped, _) = verdict("uses_index idx_leads_assignable on leads", &tiny);
+        assert!(skipped.unwrap().contains("leads 5 < min_table_pages 16"));
+
+        let small = Relations::new(HashMap::new(), pages(&[("leads", 16)]), &[]);
+        assert_eq!(
+            verdict("no_seq_scan leads", &small),
+            (None, Some("Seq Scan on leads".to_owned()))
+        );
+    }
+
+    #[test]
+    fn a_rule_naming_an_unknown_table_or_one_large_table_is_judged() {
+        let relations = Relations::new(HashMap::new(), pages(&[("leads", 5), ("users", 900)]), &[]);
+        assert_eq!(verdict("no_seq_scan leadz", &relations).0, None);
+        assert_eq!(verdict("no_seq_scan leads, users", &relations).0, None);
+        // The small table of the two still may be read whole.
+        let plans = [seq_scan_sort()];
+        let evidence = Evidence {
+            plans: &plans,
+            p95_ms: None,
+            relations: &relations,
+            min_table_pages: 16,
+        };
+        let rule = Expectation::parse("no_seq_scan leads, users").unwrap();
+        assert_eq!(rule.judge(&evidence), None);
+    }
+
+    #[test]
+    fn uses_index_without_a_table_is_judged_by_its_index_table() {
+        let mut relations = Relations::new(HashMap::new(), pages(&[("leads", 5)]), &[]);
+        assert_eq!(
+            verdict("uses_index idx_leads_assignable", &relations).0,
+            None
+        );
+        relations
+            .index_tables
+            .insert("idx_leads_assignable".to_owned(), "leads".to_owned());
+        assert!(verdict("uses_index idx_leads_assignable", &relations)
+            .0
+            .is_some());
+    }
+
+    #[test]
+    fn a_partitioned_table_counts_the_pages_of_its_partitions() {
+        let relations = Relations::new(
+            HashMap::new(),
+            pages(&[("payment", 0), ("payment_p1", 10), ("payment_p2", 10)]),
+            &[("payment_p1", "payment"), ("payment_p2", "payment")],
+        );
+        assert_eq!(relations.pages_of("payment"), Some(20));
+        assert_eq!(verdict("no_seq_scan payment", &relations).0, None);
+    }
+
+    #[test]
+    fn max_buffers_per_row_allows_a_constant_plus_each_returned_row() {
+        let relations = Relations::default();
+        // 508 buffers for 50 rows: 10 per row + 8 allows exactly 508.
+        assert_eq!(verdict("max_buffers_per_row 10 + 8", &relations).1, None);
+        assert_eq!(
+            verdict("max_buffers_per_row 10 + 7", &relations)
+                .1
+                .as_deref(),
+            Some("508 shared buffers for 50 rows > max_buffers_per_row 10 + 7 (507)")
+        );
+        assert!(verdict("max_buffers_per_row 10", &relations).1.is_some());
+        for bad in [
+            "max_buffers_per_row",
+            "max_buffers_per_row 0 + 1",
+            "max_buffers_per_row 2 - 3",
+            "max_buffers_per_row 2 + x",
+        ] {
+            assert!(Expectation::parse(bad).is_err(), "{bad}");
+        }
+        let rule = Expectation::parse("max_buffers_per_row 1.5 + 20").unwrap();
+        assert_eq!(rule.to_string(), "max_buffers_per_row 1.5 + 20");
     }
 }

@@ -25,6 +25,7 @@ use crate::db::Database;
 use crate::exit::ExitStatus;
 use baseline::Baseline;
 use catalog::Check;
+use expectation::Judging;
 use relations::Relations;
 use report::{CheckReport, CheckResult};
 use runner::{Runs, SessionOptions, Setting};
@@ -151,8 +152,11 @@ pub async fn run(context: &Context, args: &CheckArgs) -> anyhow::Result<ExitStat
         warmup: args.warmup.unwrap_or(config.warmup),
         iterations: args.iterations.unwrap_or(config.iterations),
     };
-    let latency = config.latency && !args.no_latency;
-    let mut results = run_checks(context, &session, &checks, runs, latency).await?;
+    let judging = Judging {
+        latency: config.latency && !args.no_latency,
+        min_table_pages: args.min_table_pages.unwrap_or(config.min_table_pages),
+    };
+    let mut results = run_checks(context, &session, &checks, runs, judging).await?;
     if let Some(path) = &args.save_baseline {
         Baseline::of(&results).save(path)?;
     }
@@ -169,11 +173,12 @@ pub async fn run(context: &Context, args: &CheckArgs) -> anyhow::Result<ExitStat
             .is_some()
             .then(|| read_tables(&results, &session.relations));
         let required = args.require_coverage;
-        Some(coverage::coverage(&session.client, &used, required, scope.as_ref()).await?)
+        let small = session.relations.small_tables(judging.min_table_pages);
+        Some(coverage::coverage(&session.client, &used, required, scope.as_ref(), &small).await?)
     } else {
         None
     };
-    let report = report_of(&session, runs, latency, results, coverage);
+    let report = report_of(&session, runs, judging, results, coverage);
     let report = CheckReport {
         baseline: args.baseline.as_ref().map(|p| p.display().to_string()),
         ..report
@@ -203,11 +208,16 @@ pub async fn demo(context: &Context, database: &Database) -> anyhow::Result<Chec
     };
     let checks = catalog::embedded()?;
     let session = Session::open_on(context, database, &args).await?;
-    let results = run_checks(context, &session, &checks, DEMO_RUNS, false).await?;
+    let judging = Judging {
+        latency: false,
+        min_table_pages: context.config.check.min_table_pages,
+    };
+    let results = run_checks(context, &session, &checks, DEMO_RUNS, judging).await?;
     let used = used_indexes(&results, &session.relations);
-    let coverage = Some(coverage::coverage(&session.client, &used, true, None).await?);
+    let small = session.relations.small_tables(judging.min_table_pages);
+    let coverage = Some(coverage::coverage(&session.client, &used, true, None, &small).await?);
     flush_statistics(&session.client).await?;
-    Ok(report_of(&session, DEMO_RUNS, false, results, coverage))
+    Ok(report_of(&session, DEMO_RUNS, judging, results, coverage))
 }
 
 /// Makes this backend's pending statistics visible to other sessions now (PostgreSQL 15+; older
@@ -230,7 +240,7 @@ async fn flush_statistics(client: &Client) -> anyhow::Result<()> {
 fn report_of(
     session: &Session,
     runs: Runs,
-    latency: bool,
+    judging: Judging,
     results: Vec<CheckResult>,
     coverage: Option<coverage::Coverage>,
 ) -> CheckReport {
@@ -241,7 +251,8 @@ fn report_of(
         settings: session.settings.clone(),
         warmup: runs.warmup,
         iterations: runs.iterations,
-        latency_judged: latency,
+        latency_judged: judging.latency,
+        min_table_pages: judging.min_table_pages,
         unanalyzed_tables: session.unanalyzed_tables.clone(),
         passed: results.len() - failed,
         failed,
@@ -256,7 +267,7 @@ async fn run_checks(
     session: &Session,
     checks: &[Check],
     runs: Runs,
-    latency: bool,
+    judging: Judging,
 ) -> anyhow::Result<Vec<CheckResult>> {
     let bar = context.progress.bar(checks.len() as u64, "check");
     let mut results = Vec::with_capacity(checks.len());
@@ -271,7 +282,7 @@ async fn run_checks(
             session.options.as_app_role,
         )
         .await?;
-        let result = CheckResult::judge(check, &measurement, &session.relations, latency);
+        let result = CheckResult::judge(check, &measurement, &session.relations, judging);
         context
             .progress
             .detail(&format!("{}: {}", result.name, result.plan));

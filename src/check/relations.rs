@@ -2,7 +2,7 @@
 //! and the partition tree (pg_inherits), so that a rule naming a table or an index also matches
 //! its partitions and the partitions' indexes attached to it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 
 use anyhow::Context as _;
 use tokio_postgres::Client;
@@ -29,6 +29,15 @@ JOIN pg_class AS c ON c.oid = up.child
 JOIN pg_class AS p ON p.oid = up.parent
 ORDER BY 1, 2";
 
+/// The table of every index (a partitioned index's is the partitioned table).
+const INDEX_TABLES: &str = "
+SELECT i.relname::text, t.relname::text
+FROM pg_index AS x
+JOIN pg_class AS i ON i.oid = x.indexrelid
+JOIN pg_class AS t ON t.oid = x.indrelid
+JOIN pg_namespace AS n ON n.oid = t.relnamespace
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')";
+
 /// Table sizes and the partition tree, by relation name (EXPLAIN's JSON names relations without
 /// their schema).
 #[derive(Debug, Clone, Default)]
@@ -37,6 +46,8 @@ pub struct Relations {
     pub rows: HashMap<String, f64>,
     /// Pages per table (pg_class.relpages): what a Seq Scan of the whole table reads.
     pub pages: HashMap<String, i64>,
+    /// The table of each index, for a `uses_index` that names no table.
+    pub index_tables: HashMap<String, String>,
     ancestors: HashMap<String, Vec<String>>,
 }
 
@@ -64,9 +75,18 @@ impl Relations {
                 .or_default()
                 .push(row.try_get(1)?);
         }
+        let mut index_tables = HashMap::new();
+        for row in client
+            .query(INDEX_TABLES, &[])
+            .await
+            .context("cannot read the indexes' tables")?
+        {
+            index_tables.insert(row.try_get(0)?, row.try_get(1)?);
+        }
         Ok(Self {
             rows,
             pages,
+            index_tables,
             ancestors,
         })
     }
@@ -88,6 +108,7 @@ impl Relations {
         Self {
             rows,
             pages,
+            index_tables: HashMap::new(),
             ancestors,
         }
     }
@@ -96,6 +117,39 @@ impl Relations {
     #[must_use]
     pub fn ancestors(&self, name: &str) -> &[String] {
         self.ancestors.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The pages of a table with all its partitions (a partitioned table has none of its own);
+    /// `None` for a name not known as a table, so that a misspelt rule is still judged.
+    #[must_use]
+    pub fn pages_of(&self, table: &str) -> Option<u64> {
+        let mut parts = self
+            .pages
+            .iter()
+            .filter(|(name, _)| self.is_part_of(name, table))
+            .peekable();
+        parts.peek()?;
+        Some(
+            parts
+                .map(|(_, &pages)| u64::try_from(pages).unwrap_or(0))
+                .sum(),
+        )
+    }
+
+    /// The tables (a partitioned one with its partitions) of fewer pages than `floor`.
+    #[must_use]
+    pub fn small_tables(&self, floor: u64) -> BTreeSet<String> {
+        self.pages
+            .keys()
+            .filter(|t| self.pages_of(t).is_some_and(|pages| pages < floor))
+            .cloned()
+            .collect()
+    }
+
+    /// The table an index is on, when the index is known.
+    #[must_use]
+    pub fn table_of(&self, index: &str) -> Option<&str> {
+        self.index_tables.get(index).map(String::as_str)
     }
 
     /// Whether `name` is `target` or one of its partitions (or a partition's attached index).

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::catalog::Check;
 use super::coverage::Coverage;
-use super::expectation::Evidence;
+use super::expectation::{Evidence, Judging};
 use super::plan::IndexUse;
 use super::relations::Relations;
 use super::runner::{percentile, Measurement, Setting};
@@ -25,6 +25,8 @@ pub struct CheckReport {
     pub iterations: u32,
     /// Whether p95 budgets were judged (`--no-latency` turns them off).
     pub latency_judged: bool,
+    /// Plan-shape rules were not judged on tables of fewer pages (`--min-table-pages`).
+    pub min_table_pages: u64,
     /// Tables without statistics when the run started: plans on them prove nothing.
     pub unanalyzed_tables: Vec<String>,
     pub checks: Vec<CheckResult>,
@@ -44,7 +46,8 @@ pub struct CheckResult {
     pub passed: bool,
     /// Why it failed: one line per failed expectation or baseline regression.
     pub reasons: Vec<String>,
-    /// Expectations not judged (latency budgets under `--no-latency`).
+    /// Expectations not judged: latency budgets under `--no-latency`, plan-shape rules on tables
+    /// below `min_table_pages` (with their pages).
     pub skipped: Vec<String>,
     pub samples: usize,
     pub runs: usize,
@@ -78,21 +81,25 @@ impl CheckResult {
         check: &Check,
         measurement: &Measurement,
         relations: &Relations,
-        latency: bool,
+        judging: Judging,
     ) -> Self {
         let plans = &measurement.plans;
         let times = &measurement.times_ms;
         let p95_ms = percentile(times, 0.95);
         let evidence = Evidence {
             plans,
-            p95_ms: latency.then_some(p95_ms),
+            p95_ms: judging.latency.then_some(p95_ms),
             relations,
+            min_table_pages: judging.min_table_pages,
         };
-        let (judged, skipped): (Vec<_>, Vec<_>) = check
-            .expectations
-            .iter()
-            .partition(|e| latency || !e.is_latency());
-        let reasons: Vec<String> = judged.iter().filter_map(|e| e.judge(&evidence)).collect();
+        let mut reasons = Vec::new();
+        let mut skipped = Vec::new();
+        for expectation in &check.expectations {
+            match expectation.not_judged(&evidence) {
+                Some(why) => skipped.push(why),
+                None => reasons.extend(expectation.judge(&evidence)),
+            }
+        }
         let fingerprints: BTreeSet<String> = plans.iter().map(|e| e.plan.fingerprint()).collect();
         let mut indexes: Vec<IndexUse> = plans.iter().flat_map(|e| e.plan.indexes()).collect();
         indexes.sort();
@@ -103,7 +110,7 @@ impl CheckResult {
             description: check.description.clone(),
             passed: reasons.is_empty(),
             reasons,
-            skipped: skipped.iter().map(ToString::to_string).collect(),
+            skipped,
             samples: measurement.samples.len(),
             runs: times.len(),
             p50_ms: round(percentile(times, 0.5)),
@@ -198,11 +205,29 @@ impl CheckReport {
             .as_ref()
             .map(|t| format!(" on the {} tables the checks read", t.len()))
             .unwrap_or_default();
+        let small = (!coverage.small_tables.is_empty()).then(|| {
+            let names: Vec<&str> = coverage
+                .small_tables
+                .iter()
+                .map(|i| i.index.as_str())
+                .collect();
+            Block::Line(format!(
+                "Not required, on tables below min_table_pages {} (read whole, rightly): {}.",
+                self.min_table_pages,
+                names.join(", ")
+            ))
+        });
         if coverage.uncovered.is_empty() {
-            return vec![Block::Line(format!(
-                "Coverage: all {} query indexes{of_tables} are used by a check.",
+            let but = if small.is_some() {
+                ", but those below"
+            } else {
+                ""
+            };
+            let line = Block::Line(format!(
+                "Coverage: all {} query indexes{of_tables} are used by a check{but}.",
                 coverage.indexes
-            ))];
+            ));
+            return std::iter::once(line).chain(small).collect();
         }
         let mut table = Table::new(&["Index", "Table"]);
         for index in &coverage.uncovered {
@@ -221,6 +246,9 @@ impl CheckReport {
             )),
             Block::Table(table),
         ]
+        .into_iter()
+        .chain(small)
+        .collect()
     }
 }
 

@@ -13,6 +13,7 @@ use lma::check::catalog;
 use lma::check::expectation::{Evidence, Expectation};
 use lma::check::plan::{self, Explain};
 use lma::check::relations::Relations;
+use lma::seed::plan::Scale;
 use serde_json::Value;
 
 use crate::support::{connect, fixture, server, TestDb};
@@ -210,6 +211,7 @@ fn expectations_are_judged_on_every_sample_plan() {
         plans: &plans,
         p95_ms: Some(7.0),
         relations: &Relations::new(rows, HashMap::from([("leads".to_owned(), 940)]), &[]),
+        min_table_pages: 16,
     };
     let judge = |text: &str| Expectation::parse(text).unwrap().judge(&evidence);
     assert_eq!(
@@ -239,17 +241,17 @@ fn expectations_are_judged_on_every_sample_plan() {
 /// The seeded template database, built once per run.
 fn seeded_template() -> &'static str {
     static TEMPLATE: OnceLock<String> = OnceLock::new();
-    TEMPLATE.get_or_init(|| template_of(lma::seed::DEFAULT_SEED))
+    TEMPLATE.get_or_init(|| template_of(Scale::Small.leads(), lma::seed::DEFAULT_SEED))
 }
 
 /// `lma seed --scale small --seed 3`: the same sizes with other data, built once per run.
 fn seed_3_template() -> &'static str {
     static TEMPLATE: OnceLock<String> = OnceLock::new();
-    TEMPLATE.get_or_init(|| template_of(3))
+    TEMPLATE.get_or_init(|| template_of(Scale::Small.leads(), 3))
 }
 
-fn template_of(seed: u64) -> String {
-    let name = format!("t_check_template_{}_{seed}", std::process::id());
+fn template_of(leads: u32, seed: u64) -> String {
+    let name = format!("t_check_template_{}_{leads}_{seed}", std::process::id());
     let thread_name = name.clone();
     // Built on a runtime of its own: the first test's runtime may end before the others.
     std::thread::spawn(move || {
@@ -257,14 +259,14 @@ fn template_of(seed: u64) -> String {
             .enable_all()
             .build()
             .unwrap()
-            .block_on(build_template(&thread_name, seed));
+            .block_on(build_template(&thread_name, leads, seed));
     })
     .join()
     .expect("building the seeded template failed");
     name
 }
 
-async fn build_template(name: &str, seed: u64) {
+async fn build_template(name: &str, leads: u32, seed: u64) {
     let server = server();
     connect(&server.url("postgres"))
         .await
@@ -278,12 +280,13 @@ async fn build_template(name: &str, seed: u64) {
         .apply(&database, None)
         .await
         .unwrap();
-    // `lma seed --scale small`: the data the catalog is tuned to (docs/checks.md), about 5 s in
-    // a debug build.
-    let scale = lma::seed::plan::Scale::Small;
+    // `lma seed --scale small` is the data the catalog is tuned to (docs/checks.md), about 5 s
+    // in a debug build.
     let options = lma::seed::Options {
-        scale: Some(scale),
-        leads: scale.leads(),
+        scale: [Scale::Tiny, Scale::Small, Scale::Medium, Scale::Large]
+            .into_iter()
+            .find(|s| s.leads() == leads),
+        leads,
         seed,
         anchor: lma::seed::world::today(),
         truncate: false,
@@ -373,6 +376,7 @@ fn assert_report_shape(report: &Value) {
             "failed",
             "iterations",
             "latency_judged",
+            "min_table_pages",
             "mode",
             "passed",
             "settings",
@@ -417,7 +421,7 @@ fn assert_report_shape(report: &Value) {
     assert_eq!(keys(&check["indexes"][0]), ["index", "relation"]);
     assert_eq!(
         keys(&report["coverage"]),
-        ["indexes", "required", "tables", "uncovered"]
+        ["indexes", "required", "small_tables", "tables", "uncovered"]
     );
     assert_eq!(report["coverage"]["indexes"], 33);
     assert_eq!(report["coverage"]["tables"], Value::Null);
@@ -441,29 +445,105 @@ async fn every_check_passes_on_small_data_of_another_seed() {
     // planner underestimated them and read 151 and 400 buffers (docs/checks.md).
     let db = TestDb::from_template(seed_3_template()).await;
     let (code, report, stderr) = run(&db, QUICK);
-    let failed: Vec<(&Value, &Value)> = report["checks"]
+    assert!(
+        failing(&report).is_empty(),
+        "{:#?}\n{stderr}",
+        failing(&report)
+    );
+    assert_eq!(code, 0, "{stderr}");
+}
+
+/// The failing checks of a report, with their reasons.
+fn failing(report: &Value) -> Vec<(&Value, &Value)> {
+    report["checks"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|c| c["passed"] != true)
         .map(|c| (&c["name"], &c["reasons"]))
-        .collect();
-    assert!(failed.is_empty(), "{failed:#?}\n{stderr}");
+        .collect()
+}
+
+#[tokio::test]
+async fn every_check_passes_on_tiny_data_whose_tables_are_read_whole() {
+    // `lma seed --scale tiny`: 100 leads, every table under 16 pages (communications 14), where
+    // a Seq Scan is the right plan. Before min_table_pages every plan-shape rule failed there, and
+    // a params query that wants an active campaign found none.
+    let db = TestDb::from_template(&template_of(Scale::Tiny.leads(), 42)).await;
+    let args = [QUICK, &["--require-coverage"]].concat();
+    let (code, report, stderr) = run(&db, &args);
+    assert!(
+        failing(&report).is_empty(),
+        "{:#?}\n{stderr}",
+        failing(&report)
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(report["min_table_pages"], 16);
+    let queue = report["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "lead_assignment_queue")
+        .unwrap();
+    let skipped = queue["skipped"].to_string();
+    assert!(
+        skipped.contains("no_seq_scan leads (pages: leads 5 < min_table_pages 16)"),
+        "{skipped}"
+    );
+    let small = report["coverage"]["small_tables"].to_string();
+    assert!(small.contains("idx_leads_assignable"), "{small}");
+    assert_eq!(report["coverage"]["uncovered"], serde_json::json!([]));
+
+    // Judged on every table, the same data fails: the floor is what passes it.
+    let all = [QUICK, &["--min-table-pages", "0"]].concat();
+    let (code, report, _) = run(&db, &all);
+    assert_eq!(code, 1);
+    assert!(failing(&report).len() > 10, "{:#?}", failing(&report));
+}
+
+#[tokio::test]
+async fn every_check_passes_at_150000_leads() {
+    // Between small and medium, where a row-count rule failed campaigns_by_segment's right Seq
+    // Scan and custom_field_search's early-stopping one (docs/checks.md).
+    let db = TestDb::from_template(&template_of(150_000, 42)).await;
+    let (code, report, stderr) = run(&db, QUICK);
+    assert!(
+        failing(&report).is_empty(),
+        "{:#?}\n{stderr}",
+        failing(&report)
+    );
     assert_eq!(code, 0, "{stderr}");
 }
 
 /// The query indexes whose drop fails no check at `small`, each with its measurement in
-/// docs/checks.md ("Dropping an index"): three that only serve a foreign key's referential
-/// actions, and four on tables of 2 to 9 pages where the plan without them reads as few buffers.
-const NOT_NEEDED_AT_SMALL: &[&str] = &[
-    "idx_campaigns_active_type_name",
-    "idx_user_stats_won",
-    "idx_users_org_login",
-    "idx_workflows_org_active",
+/// docs/checks.md ("Dropping an index"). These three only serve a foreign key's referential
+/// actions, which no check runs.
+const FK_ONLY: &[&str] = &[
     "ix_communications_user_id",
     "ix_lead_notes_user_id",
     "ix_workflows_created_by",
 ];
+
+/// ...and these are on tables below min_table_pages at `small` (2 to 12 pages), where the plan
+/// without them reads as few buffers and is not judged by shape; their checks fail without them
+/// at `large` (docs/checks.md).
+const ON_SMALL_TABLES: &[&str] = &[
+    "idx_campaigns_active_type_name",
+    "idx_lead_scoring_rules_active_priority",
+    "idx_user_stats_won",
+    "idx_users_org_login",
+    "idx_users_verified_active",
+    "idx_workflows_org_active",
+    "ix_campaigns_created_by",
+];
+
+/// Of the given indexes, those whose table has 16 pages or more.
+const ON_LARGER_TABLES: &str = "
+SELECT i.relname::text
+FROM pg_index AS x
+JOIN pg_class AS i ON i.oid = x.indexrelid
+JOIN pg_class AS t ON t.oid = x.indrelid
+WHERE i.relname = ANY($1) AND t.relpages >= 16";
 
 #[tokio::test]
 async fn dropping_any_query_index_at_small_fails_a_check() {
@@ -484,11 +564,25 @@ async fn dropping_any_query_index_at_small_fails_a_check() {
         .map(|row| row.get(0))
         .collect();
     assert_eq!(indexes.len(), 33, "{indexes:?}");
+    let larger = probe
+        .client()
+        .await
+        .query(ON_LARGER_TABLES, &[&ON_SMALL_TABLES])
+        .await
+        .unwrap();
+    assert!(
+        larger.is_empty(),
+        "not on small tables: {:?}",
+        larger
+            .iter()
+            .map(|r| r.get::<_, String>(0))
+            .collect::<Vec<_>>()
+    );
     drop(probe);
     let mut unguarded = Vec::new();
     for index in indexes
         .iter()
-        .filter(|i| !NOT_NEEDED_AT_SMALL.contains(&i.as_str()))
+        .filter(|i| ![FK_ONLY, ON_SMALL_TABLES].concat().contains(&i.as_str()))
     {
         let db = TestDb::from_template(template).await;
         let drop_index = format!("DROP INDEX {}", quote(index));
