@@ -124,12 +124,20 @@ struct Header {
     writes: Option<bool>,
 }
 
+/// The header keys, lowercase.
+const KEYS: [&str; 6] = ["name", "description", "params", "writes", "expect", "note"];
+
 impl Header {
     fn line(&mut self, comment: &str) -> anyhow::Result<()> {
         let key_like =
             |key: &str| !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '_');
         let (key, value) = match comment.split_once(':') {
             Some((key, value)) if key_like(key.trim()) => (key, value),
+            // `-- Expect: max_buffers 10` as a comment would silently weaken the gate.
+            Some((key, _)) if is_rule_key(&key.trim().to_ascii_lowercase()) => bail!(
+                "header keys are lowercase: write `-- {}:`",
+                key.trim().to_ascii_lowercase()
+            ),
             _ => return free_comment(comment),
         };
         let value = value.trim().to_owned();
@@ -143,9 +151,7 @@ impl Header {
             "writes" => self.writes = Some(boolean(&value)?),
             // Free text for the reader of the file, e.g. why an index is not expected.
             "note" => {}
-            other => bail!(
-                "unknown header key {other:?} (known: name, description, params, writes, expect, note)"
-            ),
+            other => bail!("unknown header key {other:?} (known: {})", KEYS.join(", ")),
         }
         Ok(())
     }
@@ -176,11 +182,17 @@ impl Header {
     }
 }
 
+/// A key whose loss as a comment would change what is judged (a note is free text anyway).
+fn is_rule_key(key: &str) -> bool {
+    key != "note" && KEYS.contains(&key)
+}
+
 /// A header line that is not `-- key: value` is a comment for the reader, unless it is a rule
 /// that lost its colon: silently dropping `-- expect max_buffers 10` would weaken the gate.
 fn free_comment(comment: &str) -> anyhow::Result<()> {
     let (first, rest) = comment.split_once(' ').unwrap_or((comment, ""));
-    let lost = match first {
+    let first = first.to_ascii_lowercase();
+    let lost = match first.as_str() {
         "expect" => Expectation::parse(rest).is_ok(),
         "writes" => boolean(rest.trim()).is_ok(),
         _ => false,

@@ -142,7 +142,8 @@ impl PlanNode {
             ));
             tone = Tone::Warn;
         }
-        if let Some(removed) = self.rows_removed_by_filter {
+        // As PostgreSQL's text format: a filter that removed nothing says nothing.
+        if let Some(removed) = self.rows_removed_by_filter.filter(|&r| r > 0.0) {
             notes.push(format!("{removed:.0} removed by filter"));
         }
         if let Some(fetches) = self.heap_fetches {
@@ -268,4 +269,28 @@ pub async fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<ExitSt
     };
     context.emit(&report)?;
     Ok(ExitStatus::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn seq_scan(removed: u32) -> PlanNode {
+        let json = serde_json::json!([{
+            "Plan": {
+                "Node Type": "Seq Scan", "Relation Name": "t", "Filter": "(x = 1)",
+                "Rows Removed by Filter": removed, "Plan Rows": 1, "Actual Rows": 1,
+                "Actual Loops": 1, "Actual Total Time": 0.01, "Shared Hit Blocks": 1
+            },
+            "Planning Time": 0.01, "Execution Time": 0.01
+        }]);
+        PlanNode::of(&crate::check::plan::parse(&json).unwrap().plan, false)
+    }
+
+    #[test]
+    fn a_filter_that_removed_no_rows_has_no_note_as_in_postgresql_text_format() {
+        assert!(!seq_scan(0).notes().0.contains("removed"));
+        assert!(seq_scan(3).notes().0.contains("3 removed by filter"));
+        assert_eq!(seq_scan(0).rows_removed_by_filter, Some(0.0));
+    }
 }

@@ -167,6 +167,15 @@ fn header_errors_name_the_file_and_line() {
         colonless.contains("write `-- expect: max_buffers 5`"),
         "{colonless}"
     );
+    let capital =
+        parse_error(&GOOD.replace("-- expect: max_buffers 10", "-- Expect: max_buffers 10"));
+    assert!(capital.starts_with("sample.sql:6"), "{capital}");
+    assert!(capital.contains("write `-- expect:`"), "{capital}");
+    let capital = parse_error(&GOOD.replace("--\n", "-- EXPECT max_buffers 5\n"));
+    assert!(
+        capital.contains("write `-- expect: max_buffers 5`"),
+        "{capital}"
+    );
     let renamed = parse_error(&GOOD.replace("name: sample", "name: other"));
     assert!(renamed.contains("differs from the file name"), "{renamed}");
 }
@@ -175,7 +184,7 @@ fn header_errors_name_the_file_and_line() {
 fn plain_comment_lines_are_allowed_in_a_header() {
     let commented = GOOD.replace(
         "--\n",
-        "-- Why no index on u: it has a few pages.\n-- TODO: revisit at 1M leads\n-- expect the planner to change its mind later\n--\n",
+        "-- Why no index on u: it has a few pages.\n-- Note: capitalised, still a note.\n-- TODO: revisit at 1M leads\n-- expect the planner to change its mind later\n--\n",
     );
     let check = catalog::parse("sample.sql", &commented).unwrap();
     assert_eq!(check.expectations.len(), 3);
