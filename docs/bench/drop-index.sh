@@ -21,7 +21,8 @@ for index in "$@"; do
   psql -q "$db" -c "DROP INDEX $index"
   "$lma" --database-url "$db" check --no-latency --format json >"$out/without.json" || true
   psql -q "$db" -c "$def"
-  [ -z "$comment" ] || psql -q "$db" -v c="$comment" -c "COMMENT ON INDEX $index IS :'c'"
+  # psql interpolates :'c' (quoted as a literal) only in input it reads, not in -c.
+  [ -z "$comment" ] || psql -q "$db" -v c="$comment" <<<"COMMENT ON INDEX $index IS :'c'"
   python3 - "$out/with.json" "$out/without.json" "$index" "$table" <<'PY'
 import json, sys
 with_, without, index, table = sys.argv[1:]

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::support::{fixture, TestDb};
+use crate::support::{fixture, pg_tool, TestDb};
 
 /// The corpus files in version order, as lma orders them.
 fn files_in_version_order(dir: &Path) -> Vec<PathBuf> {
@@ -22,18 +22,6 @@ fn files_in_version_order(dir: &Path) -> Vec<PathBuf> {
     files.into_iter().map(|(_, path)| path).collect()
 }
 
-/// A client next to the server binaries the tests use, else the one on PATH.
-fn bin(name: &str) -> PathBuf {
-    let beside = lma::sandbox::find_bin_dir()
-        .expect("the PostgreSQL binaries")
-        .join(name);
-    if beside.is_file() {
-        beside
-    } else {
-        PathBuf::from(name)
-    }
-}
-
 fn run(command: &mut Command) -> String {
     let output = command
         .output()
@@ -48,7 +36,7 @@ fn run(command: &mut Command) -> String {
 
 /// Schema and data, without lma's history and without pg_dump's random `\restrict` keys.
 fn dump(db: &TestDb) -> String {
-    let text = run(Command::new(bin("pg_dump"))
+    let text = run(Command::new(pg_tool("pg_dump"))
         .args([
             "--no-owner",
             "--exclude-table",
@@ -72,7 +60,7 @@ async fn hard_real_world_files_give_the_same_database_under_lma_and_psql() {
 
     let with_psql = TestDb::new().await;
     for file in &files {
-        run(Command::new(bin("psql"))
+        run(Command::new(pg_tool("psql"))
             .args(["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d"])
             .arg(&with_psql.url)
             .arg("-f")

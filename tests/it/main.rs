@@ -7,6 +7,7 @@ mod cli;
 mod corpus;
 mod indexes;
 mod migrate;
+mod released;
 mod runner;
 mod safety;
 mod schema;

@@ -6,6 +6,7 @@
 
 mod baseline;
 mod constraints;
+mod dump;
 mod enums;
 mod foreign_keys;
 mod indexes;

@@ -377,3 +377,15 @@ fn urls_get_their_database_replaced() {
         "host=h user=u dbname=x"
     );
 }
+
+/// A PostgreSQL client program next to the server binaries the tests use, else the one on PATH.
+pub fn pg_tool(name: &str) -> PathBuf {
+    let beside = lma::sandbox::find_bin_dir()
+        .expect("the PostgreSQL binaries")
+        .join(name);
+    if beside.is_file() {
+        beside
+    } else {
+        PathBuf::from(name)
+    }
+}
