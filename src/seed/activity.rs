@@ -1,55 +1,38 @@
 //! The high-volume history of leads: communications (including scheduled future ones) and
 //! the activity log.
 
-use postgres_types::ToSql;
 use rand::RngExt as _;
 
-use super::copy::{CopyRow, Jsonb, Label, Ts};
+use super::copy::{copy_row, Jsonb, Label, Ts};
 use super::fakes;
 use super::json::Object;
 use super::rng::{chance, pick, weighted, SeedRng};
+use super::tables::Table;
 use super::world::{World, DAY, SCHEDULED_DAYS};
 
 /// The share of communications that are scheduled (status 'scheduled', in the future).
 pub const SCHEDULED_PERCENT: u32 = 13;
 
-/// One row of `communications`.
-#[derive(Debug)]
-pub struct Communication {
-    id: i64,
-    organization_id: i32,
-    lead_id: i32,
-    user_id: Option<i32>,
-    kind: Label,
-    direction: Label,
-    subject: Option<String>,
-    content: String,
-    status: Label,
-    scheduled_at: Option<Ts>,
-    completed_at: Option<Ts>,
-    metadata: Jsonb,
-    created_at: Ts,
-    updated_at: Ts,
-}
-
-impl CopyRow for Communication {
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![
-            &self.id,
-            &self.organization_id,
-            &self.lead_id,
-            &self.user_id,
-            &self.kind,
-            &self.direction,
-            &self.subject,
-            &self.content,
-            &self.status,
-            &self.scheduled_at,
-            &self.completed_at,
-            &self.metadata,
-            &self.created_at,
-            &self.updated_at,
-        ]
+copy_row! {
+    Table::Communications,
+    "communications",
+    /// One row of `communications`.
+    #[derive(Debug)]
+    pub struct Communication {
+        id: i64,
+        organization_id: i32,
+        lead_id: i32,
+        user_id: Option<i32>,
+        communication_type: Label,
+        direction: Label,
+        subject: Option<String>,
+        content: String,
+        status: Label,
+        scheduled_at: Option<Ts>,
+        completed_at: Option<Ts>,
+        comm_metadata: Jsonb,
+        created_at: Ts,
+        updated_at: Ts,
     }
 }
 
@@ -90,7 +73,7 @@ fn communication(rng: &mut SeedRng, world: &World, id: i64) -> Communication {
         organization_id: world.org_of(lead),
         lead_id: lead as i32,
         user_id: (user != 0).then_some(user as i32),
-        kind: Label(kind),
+        communication_type: Label(kind),
         direction: Label(weighted(rng, &[("outbound", 70), ("inbound", 30)])),
         subject: (matches!(kind, "email" | "meeting") || chance(rng, 20))
             .then(|| fakes::sentence(rng, 3, 8)),
@@ -98,7 +81,7 @@ fn communication(rng: &mut SeedRng, world: &World, id: i64) -> Communication {
         status: Label(status),
         scheduled_at: scheduled.map(Ts),
         completed_at: completed.map(Ts),
-        metadata: metadata(rng, kind, id).jsonb(),
+        comm_metadata: metadata(rng, kind, id).jsonb(),
         created_at: Ts(created),
         updated_at: Ts(completed.unwrap_or(created)),
     }
@@ -148,29 +131,19 @@ const TENANT_ACTIVITIES: [(&str, u32); 5] = [
 /// The share of activity that concerns the tenant rather than one lead.
 const TENANT_ACTIVITY_PERCENT: u32 = 10;
 
-/// One row of `activity_logs`.
-#[derive(Debug)]
-pub struct Activity {
-    id: i64,
-    organization_id: i32,
-    lead_id: Option<i32>,
-    user_id: Option<i32>,
-    kind: &'static str,
-    details: Jsonb,
-    created_at: Ts,
-}
-
-impl CopyRow for Activity {
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![
-            &self.id,
-            &self.organization_id,
-            &self.lead_id,
-            &self.user_id,
-            &self.kind,
-            &self.details,
-            &self.created_at,
-        ]
+copy_row! {
+    Table::ActivityLogs,
+    "activity_logs",
+    /// One row of `activity_logs`.
+    #[derive(Debug)]
+    pub struct Activity {
+        id: i64,
+        organization_id: i32,
+        lead_id: Option<i32>,
+        user_id: Option<i32>,
+        activity_type: &'static str,
+        details: Jsonb,
+        created_at: Ts,
     }
 }
 
@@ -200,7 +173,7 @@ fn activity(rng: &mut SeedRng, world: &World, id: i64) -> Activity {
         organization_id: world.org_of(lead),
         lead_id: about_lead.then_some(lead as i32),
         user_id: (user != 0).then_some(user as i32),
-        kind: activity_type,
+        activity_type: activity_type,
         details: details(rng, activity_type).jsonb(),
         created_at: Ts(created),
     }

@@ -1,53 +1,35 @@
 //! Campaigns and their enrolments, workflows and their executions (some failed).
 
-use postgres_types::ToSql;
 use rand::RngExt as _;
 
-use super::copy::{CopyRow, Day, Jsonb, Label, Ts};
+use super::copy::{copy_row, Day, Jsonb, Label, Ts};
 use super::fakes;
 use super::json::{string_array, Object};
 use super::rng::{self, chance, pick, weighted, SeedRng};
+use super::tables::Table;
 use super::world::{Clock, Range, World, DAY};
 
-/// One row of `campaigns`.
-#[derive(Debug)]
-pub struct Campaign {
-    id: i32,
-    organization_id: i32,
-    name: String,
-    description: Option<String>,
-    kind: &'static str,
-    status: Label,
-    target_criteria: Jsonb,
-    start_date: Option<Day>,
-    end_date: Option<Day>,
-    budget_allocated: Option<i32>,
-    budget_spent: i32,
-    goals: Jsonb,
-    created_by: Option<i32>,
-    created_at: Ts,
-    updated_at: Ts,
-}
-
-impl CopyRow for Campaign {
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![
-            &self.id,
-            &self.organization_id,
-            &self.name,
-            &self.description,
-            &self.kind,
-            &self.status,
-            &self.target_criteria,
-            &self.start_date,
-            &self.end_date,
-            &self.budget_allocated,
-            &self.budget_spent,
-            &self.goals,
-            &self.created_by,
-            &self.created_at,
-            &self.updated_at,
-        ]
+copy_row! {
+    Table::Campaigns,
+    "campaigns",
+    /// One row of `campaigns`.
+    #[derive(Debug)]
+    pub struct Campaign {
+        id: i32,
+        organization_id: i32,
+        name: String,
+        description: Option<String>,
+        campaign_type: &'static str,
+        status: Label,
+        target_criteria: Jsonb,
+        start_date: Option<Day>,
+        end_date: Option<Day>,
+        budget_allocated: Option<i32>,
+        budget_spent: i32,
+        goals: Jsonb,
+        created_by: Option<i32>,
+        created_at: Ts,
+        updated_at: Ts,
     }
 }
 
@@ -96,7 +78,7 @@ fn campaign(rng: &mut SeedRng, clock: Clock, tenant: usize, id: i32, users: Rang
         organization_id: tenant as i32 + 1,
         name: format!("{} {kind}: {}", quarter(start), fakes::catch_phrase(rng)),
         description: chance(rng, 70).then(|| fakes::sentence(rng, 6, 18)),
-        kind,
+        campaign_type: kind,
         status: Label(status),
         target_criteria: Object::new()
             .str(
@@ -131,33 +113,21 @@ fn quarter(micros: i64) -> String {
     format!("Q{} {year}", (month - 1) / 3 + 1)
 }
 
-/// One row of `campaign_leads`.
-#[derive(Debug)]
-pub struct Enrolment {
-    organization_id: i32,
-    campaign_id: i32,
-    lead_id: i32,
-    status: &'static str,
-    added_at: Ts,
-    contacted_at: Option<Ts>,
-    responded_at: Option<Ts>,
-    converted_at: Option<Ts>,
-    updated_at: Ts,
-}
-
-impl CopyRow for Enrolment {
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![
-            &self.organization_id,
-            &self.campaign_id,
-            &self.lead_id,
-            &self.status,
-            &self.added_at,
-            &self.contacted_at,
-            &self.responded_at,
-            &self.converted_at,
-            &self.updated_at,
-        ]
+copy_row! {
+    Table::CampaignLeads,
+    "campaign_leads",
+    /// One row of `campaign_leads`.
+    #[derive(Debug)]
+    pub struct Enrolment {
+        organization_id: i32,
+        campaign_id: i32,
+        lead_id: i32,
+        status: &'static str,
+        added_at: Ts,
+        contacted_at: Option<Ts>,
+        responded_at: Option<Ts>,
+        converted_at: Option<Ts>,
+        updated_at: Ts,
     }
 }
 
@@ -244,41 +214,25 @@ const WORKFLOW_NAMES: [&str; 8] = [
     "Round-robin assignment",
 ];
 
-/// One row of `workflows`.
-#[derive(Debug)]
-pub struct Workflow {
-    id: i32,
-    organization_id: i32,
-    n8n_workflow_id: String,
-    name: String,
-    description: Option<String>,
-    category: &'static str,
-    trigger_type: &'static str,
-    trigger_conditions: Jsonb,
-    configuration: Jsonb,
-    is_active: bool,
-    created_by: Option<i32>,
-    created_at: Ts,
-    updated_at: Ts,
-}
-
-impl CopyRow for Workflow {
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![
-            &self.id,
-            &self.organization_id,
-            &self.n8n_workflow_id,
-            &self.name,
-            &self.description,
-            &self.category,
-            &self.trigger_type,
-            &self.trigger_conditions,
-            &self.configuration,
-            &self.is_active,
-            &self.created_by,
-            &self.created_at,
-            &self.updated_at,
-        ]
+copy_row! {
+    Table::Workflows,
+    "workflows",
+    /// One row of `workflows`.
+    #[derive(Debug)]
+    pub struct Workflow {
+        id: i32,
+        organization_id: i32,
+        n8n_workflow_id: String,
+        name: String,
+        description: Option<String>,
+        category: &'static str,
+        trigger_type: &'static str,
+        trigger_conditions: Jsonb,
+        configuration: Jsonb,
+        is_active: bool,
+        created_by: Option<i32>,
+        created_at: Ts,
+        updated_at: Ts,
     }
 }
 
@@ -337,33 +291,21 @@ fn workflow(rng: &mut SeedRng, world: &World, tenant: usize, id: i32, offset: u3
     }
 }
 
-/// One row of `workflow_executions`.
-#[derive(Debug)]
-pub struct Execution {
-    id: i64,
-    organization_id: i32,
-    workflow_id: i32,
-    lead_id: Option<i32>,
-    n8n_execution_id: String,
-    status: &'static str,
-    started_at: Ts,
-    finished_at: Option<Ts>,
-    error: Option<&'static str>,
-}
-
-impl CopyRow for Execution {
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![
-            &self.id,
-            &self.organization_id,
-            &self.workflow_id,
-            &self.lead_id,
-            &self.n8n_execution_id,
-            &self.status,
-            &self.started_at,
-            &self.finished_at,
-            &self.error,
-        ]
+copy_row! {
+    Table::WorkflowExecutions,
+    "workflow_executions",
+    /// One row of `workflow_executions`.
+    #[derive(Debug)]
+    pub struct Execution {
+        id: i64,
+        organization_id: i32,
+        workflow_id: i32,
+        lead_id: Option<i32>,
+        n8n_execution_id: String,
+        status: &'static str,
+        started_at: Ts,
+        finished_at: Option<Ts>,
+        error: Option<&'static str>,
     }
 }
 

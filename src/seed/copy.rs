@@ -51,11 +51,70 @@ ORDER BY t.tgname";
 /// nothing.
 const BAR_STEP: u64 = 4_096;
 
-/// A row that can be sent by binary COPY, its values in the table's column order.
+/// A row that can be sent by binary COPY. Declared with [`copy_row!`], which writes the struct,
+/// its columns, its COPY statements and its values from one field list, in one order.
 pub trait CopyRow: Send + Sync {
-    /// The values of the row, one per column of the table's COPY statement.
+    /// The table the rows load into.
+    const TABLE: Table;
+    /// The table's columns, in the order of [`CopyRow::values`]: the struct's field names.
+    const COLUMNS: &'static [&'static str];
+    /// COPY (plain and FREEZE) and the probe whose result columns give the types that binary
+    /// COPY needs (including the enums' OIDs), over [`CopyRow::COLUMNS`].
+    const SQL: RowSql;
+    /// The values of the row, one per column.
     fn values(&self) -> Vec<&(dyn ToSql + Sync)>;
 }
+
+/// The statements of one row type, built at compile time from its declaration.
+#[derive(Debug)]
+pub struct RowSql {
+    pub copy: &'static str,
+    pub copy_freeze: &'static str,
+    pub probe: &'static str,
+}
+
+/// Declares one table's row type once: `copy_row! { Table::Leads, "leads", /// doc
+/// #[derive(Debug)] pub struct Lead { id: i32, … } }`. Each field is the column of its name:
+/// binary COPY checks types only, so a column list kept apart from the values could swap two
+/// timestamp columns without an error.
+macro_rules! copy_row {
+    (
+        $table:expr, $name:literal,
+        $(#[$meta:meta])* $vis:vis struct $row:ident {
+            $first:ident : $first_ty:ty $(, $field:ident : $ty:ty)* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        $vis struct $row {
+            $first: $first_ty,
+            $($field: $ty,)*
+        }
+
+        impl $crate::seed::copy::CopyRow for $row {
+            const TABLE: $crate::seed::tables::Table = $table;
+            const COLUMNS: &'static [&'static str] = &[stringify!($first) $(, stringify!($field))*];
+            const SQL: $crate::seed::copy::RowSql = $crate::seed::copy::RowSql {
+                copy: concat!(
+                    "COPY ", $name, " (", stringify!($first), $(", ", stringify!($field),)*
+                    ") FROM STDIN (FORMAT binary)"
+                ),
+                copy_freeze: concat!(
+                    "COPY ", $name, " (", stringify!($first), $(", ", stringify!($field),)*
+                    ") FROM STDIN (FORMAT binary, FREEZE)"
+                ),
+                probe: concat!(
+                    "SELECT ", stringify!($first), $(", ", stringify!($field),)* " FROM ", $name,
+                    " LIMIT 0"
+                ),
+            };
+
+            fn values(&self) -> Vec<&(dyn postgres_types::ToSql + Sync)> {
+                vec![&self.$first $(, &self.$field)*]
+            }
+        }
+    };
+}
+pub(crate) use copy_row;
 
 /// What one table's load did and where its time went.
 #[derive(Debug, Clone, Copy)]
@@ -78,10 +137,16 @@ pub async fn load<R: CopyRow>(
     rows: impl Iterator<Item = R> + Send,
     bar: &ProgressBar,
 ) -> anyhow::Result<Copied> {
+    anyhow::ensure!(
+        R::TABLE == table,
+        "rows of {} cannot load into {}",
+        R::TABLE.name(),
+        table.name()
+    );
     let started = Instant::now();
     let tx = client.transaction().await?;
     let set_aside = SetAside::take(&tx, table).await?;
-    let count = copy_in(&tx, table, rows, bar).await?;
+    let count = copy_in(&tx, rows, bar).await?;
     bar.set_message("indexing");
     let copy_seconds = started.elapsed().as_secs_f64();
     set_aside.restore(&tx).await?;
@@ -142,11 +207,10 @@ async fn execute_column(tx: &Transaction<'_>, rows: &[Row], column: usize) -> an
 /// Streams `rows` through binary COPY (FREEZE for a leaf table) and returns how many went.
 async fn copy_in<R: CopyRow>(
     tx: &Transaction<'_>,
-    table: Table,
     rows: impl Iterator<Item = R> + Send,
     bar: &ProgressBar,
 ) -> anyhow::Result<u64> {
-    let sql = table.sql();
+    let sql = R::SQL;
     let types: Vec<Type> = tx
         .prepare(sql.probe)
         .await?
@@ -154,7 +218,7 @@ async fn copy_in<R: CopyRow>(
         .iter()
         .map(|c| c.type_().clone())
         .collect();
-    let statement = if table.is_leaf() {
+    let statement = if R::TABLE.is_leaf() {
         sql.copy_freeze
     } else {
         sql.copy

@@ -1,14 +1,14 @@
 //! Leads, with their notes and score history: status, source and temperature mixes, scores,
 //! skewed tags and custom fields that follow the tenant's definitions.
 
-use postgres_types::ToSql;
 use rand::RngExt as _;
 
-use super::copy::{CopyRow, Day, Jsonb, Label, Ts};
+use super::copy::{copy_row, Day, Jsonb, Label, Ts};
 use super::fakes;
 use super::fields::{tenant_fields, Field};
 use super::json::{string_array, Object};
 use super::rng::{chance, pick, weighted, SeedRng};
+use super::tables::Table;
 use super::world::{iso_date, Clock, World, DAY};
 
 /// The tag vocabulary, most common first: a lead's tags are drawn with a strong skew towards
@@ -80,65 +80,37 @@ const SOURCES: [(&str, u32); 8] = [
     ("OTHER", 5),
 ];
 
-/// One row of `leads`.
-#[derive(Debug)]
-pub struct Lead {
-    id: i32,
-    email: String,
-    first_name: &'static str,
-    last_name: &'static str,
-    company: Option<String>,
-    job_title: Option<String>,
-    phone: Option<String>,
-    website: Option<String>,
-    linkedin_url: Option<String>,
-    temperature: Label,
-    expected_close_date: Option<Day>,
-    last_engagement_date: Option<Ts>,
-    status: Label,
-    source: Label,
-    score: i32,
-    value: Option<i32>,
-    notes: Option<String>,
-    tags: Jsonb,
-    custom_fields: Jsonb,
-    first_contacted_at: Option<Ts>,
-    last_contacted_at: Option<Ts>,
-    created_at: Ts,
-    updated_at: Ts,
-    organization_id: i32,
-    assigned_to_id: Option<i32>,
-}
-
-impl CopyRow for Lead {
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![
-            &self.id,
-            &self.email,
-            &self.first_name,
-            &self.last_name,
-            &self.company,
-            &self.job_title,
-            &self.phone,
-            &self.website,
-            &self.linkedin_url,
-            &self.temperature,
-            &self.expected_close_date,
-            &self.last_engagement_date,
-            &self.status,
-            &self.source,
-            &self.score,
-            &self.value,
-            &self.notes,
-            &self.tags,
-            &self.custom_fields,
-            &self.first_contacted_at,
-            &self.last_contacted_at,
-            &self.created_at,
-            &self.updated_at,
-            &self.organization_id,
-            &self.assigned_to_id,
-        ]
+copy_row! {
+    Table::Leads,
+    "leads",
+    /// One row of `leads`.
+    #[derive(Debug)]
+    pub struct Lead {
+        id: i32,
+        email: String,
+        first_name: &'static str,
+        last_name: &'static str,
+        company: Option<String>,
+        job_title: Option<String>,
+        phone: Option<String>,
+        website: Option<String>,
+        linkedin_url: Option<String>,
+        lead_temperature: Label,
+        expected_close_date: Option<Day>,
+        last_engagement_date: Option<Ts>,
+        status: Label,
+        source: Label,
+        score: i32,
+        value: Option<i32>,
+        notes: Option<String>,
+        tags: Jsonb,
+        custom_fields: Jsonb,
+        first_contacted_at: Option<Ts>,
+        last_contacted_at: Option<Ts>,
+        created_at: Ts,
+        updated_at: Ts,
+        organization_id: i32,
+        assigned_to_id: Option<i32>,
     }
 }
 
@@ -187,7 +159,7 @@ fn lead(rng: &mut SeedRng, world: &World, id: u32) -> Lead {
                 fakes::hex(rng, 6)
             )
         }),
-        temperature: Label(temperature(rng, score)),
+        lead_temperature: Label(temperature(rng, score)),
         expected_close_date: close_date(rng, status, created),
         last_engagement_date: last_contact.map(Ts),
         status: Label(status),
@@ -332,29 +304,19 @@ fn field_value(
     }
 }
 
-/// One row of `lead_notes`.
-#[derive(Debug)]
-pub struct Note {
-    id: i32,
-    organization_id: i32,
-    lead_id: i32,
-    user_id: Option<i32>,
-    content: String,
-    created_at: Ts,
-    updated_at: Ts,
-}
-
-impl CopyRow for Note {
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![
-            &self.id,
-            &self.organization_id,
-            &self.lead_id,
-            &self.user_id,
-            &self.content,
-            &self.created_at,
-            &self.updated_at,
-        ]
+copy_row! {
+    Table::LeadNotes,
+    "lead_notes",
+    /// One row of `lead_notes`.
+    #[derive(Debug)]
+    pub struct Note {
+        id: i32,
+        organization_id: i32,
+        lead_id: i32,
+        user_id: Option<i32>,
+        content: String,
+        created_at: Ts,
+        updated_at: Ts,
     }
 }
 
@@ -390,29 +352,19 @@ const SCORE_REASONS: [&str; 6] = [
     "manual adjustment",
 ];
 
-/// One row of `lead_score_history`.
-#[derive(Debug)]
-pub struct ScoreChange {
-    id: i64,
-    organization_id: i32,
-    lead_id: i32,
-    old_score: Option<i32>,
-    new_score: i32,
-    reason: &'static str,
-    changed_at: Ts,
-}
-
-impl CopyRow for ScoreChange {
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![
-            &self.id,
-            &self.organization_id,
-            &self.lead_id,
-            &self.old_score,
-            &self.new_score,
-            &self.reason,
-            &self.changed_at,
-        ]
+copy_row! {
+    Table::LeadScoreHistory,
+    "lead_score_history",
+    /// One row of `lead_score_history`.
+    #[derive(Debug)]
+    pub struct ScoreChange {
+        id: i64,
+        organization_id: i32,
+        lead_id: i32,
+        old_score: Option<i32>,
+        new_score: i32,
+        reason: &'static str,
+        changed_at: Ts,
     }
 }
 

@@ -301,3 +301,58 @@ async fn copy_rows(
         }
     }
 }
+
+/// The columns `lma seed` fills in a table, as its row type declares them (`copy_row!`).
+#[must_use]
+pub fn columns(table: Table) -> &'static [&'static str] {
+    use copy::CopyRow;
+    match table {
+        Table::Organizations => tenants::Organization::COLUMNS,
+        Table::Users => tenants::User::COLUMNS,
+        Table::CustomFieldDefinitions => tenants::FieldDefinition::COLUMNS,
+        Table::Integrations => tenants::Integration::COLUMNS,
+        Table::LeadScoringRules => tenants::ScoringRule::COLUMNS,
+        Table::Leads => leads::Lead::COLUMNS,
+        Table::Campaigns => campaigns::Campaign::COLUMNS,
+        Table::Workflows => campaigns::Workflow::COLUMNS,
+        Table::Communications => activity::Communication::COLUMNS,
+        Table::LeadNotes => leads::Note::COLUMNS,
+        Table::CampaignLeads => campaigns::Enrolment::COLUMNS,
+        Table::WorkflowExecutions => campaigns::Execution::COLUMNS,
+        Table::LeadScoreHistory => leads::ScoreChange::COLUMNS,
+        Table::ActivityLogs => activity::Activity::COLUMNS,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::seed::copy::CopyRow;
+
+    #[test]
+    fn a_row_type_s_statements_name_its_fields_in_order() {
+        assert_eq!(
+            leads::Note::SQL.copy,
+            "COPY lead_notes (id, organization_id, lead_id, user_id, content, created_at, \
+             updated_at) FROM STDIN (FORMAT binary)"
+        );
+        assert!(leads::Note::SQL
+            .copy_freeze
+            .ends_with("(FORMAT binary, FREEZE)"));
+        assert!(leads::Note::SQL
+            .probe
+            .starts_with("SELECT id, organization_id, lead_id,"));
+        assert!(leads::Note::SQL.probe.ends_with(" FROM lead_notes LIMIT 0"));
+    }
+
+    #[test]
+    fn every_row_type_loads_the_table_it_is_listed_for() {
+        // columns() and copy_rows() map tables to row types by hand; the type's own TABLE and
+        // its COPY statement must agree with the table it is listed for.
+        assert_eq!(leads::Lead::TABLE, Table::Leads);
+        for table in Table::ALL {
+            assert!(!columns(table).is_empty(), "{}", table.name());
+        }
+        assert_eq!(columns(Table::Leads)[9], "lead_temperature");
+    }
+}

@@ -1,14 +1,14 @@
 //! Tenant configuration: organizations, their users, custom field definitions, integrations
 //! and lead scoring rules.
 
-use postgres_types::ToSql;
 use rand::RngExt as _;
 
-use super::copy::{CopyRow, Jsonb, Label, Ts};
+use super::copy::{copy_row, Jsonb, Label, Ts};
 use super::fakes;
 use super::fields::tenant_fields;
 use super::json::{string_array, Object};
 use super::rng::{self, chance, pick, weighted, SeedRng};
+use super::tables::Table;
 use super::world::{Clock, World, DAY};
 
 const PROVIDERS: [(&str, &str); 7] = [
@@ -35,41 +35,25 @@ fn between(rng: &mut SeedRng, from: i64, to: i64) -> i64 {
     rng.random_range(from..to)
 }
 
-/// One row of `organizations`.
-#[derive(Debug)]
-pub struct Organization {
-    id: i32,
-    name: String,
-    slug: String,
-    description: Option<String>,
-    website: Option<String>,
-    industry: &'static str,
-    size: &'static str,
-    settings: Jsonb,
-    tier: &'static str,
-    billing_email: String,
-    is_active: bool,
-    created_at: Ts,
-    updated_at: Ts,
-}
-
-impl CopyRow for Organization {
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![
-            &self.id,
-            &self.name,
-            &self.slug,
-            &self.description,
-            &self.website,
-            &self.industry,
-            &self.size,
-            &self.settings,
-            &self.tier,
-            &self.billing_email,
-            &self.is_active,
-            &self.created_at,
-            &self.updated_at,
-        ]
+copy_row! {
+    Table::Organizations,
+    "organizations",
+    /// One row of `organizations`.
+    #[derive(Debug)]
+    pub struct Organization {
+        id: i32,
+        name: String,
+        slug: String,
+        description: Option<String>,
+        website: Option<String>,
+        industry: &'static str,
+        size: &'static str,
+        settings: Jsonb,
+        subscription_tier: &'static str,
+        billing_email: String,
+        is_active: bool,
+        created_at: Ts,
+        updated_at: Ts,
     }
 }
 
@@ -106,7 +90,7 @@ pub fn organizations(world: &World) -> impl Iterator<Item = Organization> + Send
                 industry: fakes::industry(&mut rng),
                 size,
                 settings,
-                tier,
+                subscription_tier: tier,
                 billing_email: format!("billing@{domain}"),
                 is_active: index < 3 || chance(&mut rng, 95),
                 created_at: Ts(created),
@@ -115,47 +99,28 @@ pub fn organizations(world: &World) -> impl Iterator<Item = Organization> + Send
         })
 }
 
-/// One row of `users`.
-#[derive(Debug)]
-pub struct User {
-    id: i32,
-    email: String,
-    username: String,
-    first_name: &'static str,
-    last_name: &'static str,
-    hashed_password: String,
-    role: Label,
-    is_active: bool,
-    is_verified: bool,
-    timezone: &'static str,
-    preferences: Jsonb,
-    avatar_url: Option<String>,
-    created_at: Ts,
-    updated_at: Ts,
-    last_login: Option<Ts>,
-    organization_id: i32,
-}
-
-impl CopyRow for User {
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![
-            &self.id,
-            &self.email,
-            &self.username,
-            &self.first_name,
-            &self.last_name,
-            &self.hashed_password,
-            &self.role,
-            &self.is_active,
-            &self.is_verified,
-            &self.timezone,
-            &self.preferences,
-            &self.avatar_url,
-            &self.created_at,
-            &self.updated_at,
-            &self.last_login,
-            &self.organization_id,
-        ]
+copy_row! {
+    Table::Users,
+    "users",
+    /// One row of `users`.
+    #[derive(Debug)]
+    pub struct User {
+        id: i32,
+        email: String,
+        username: String,
+        first_name: &'static str,
+        last_name: &'static str,
+        hashed_password: String,
+        role: Label,
+        is_active: bool,
+        is_verified: bool,
+        timezone: &'static str,
+        preferences: Jsonb,
+        avatar_url: Option<String>,
+        created_at: Ts,
+        updated_at: Ts,
+        last_login: Option<Ts>,
+        organization_id: i32,
     }
 }
 
@@ -205,35 +170,22 @@ fn user(rng: &mut SeedRng, world: &World, tenant: usize, id: i32, offset: u32) -
     }
 }
 
-/// One row of `custom_field_definitions`.
-#[derive(Debug)]
-pub struct FieldDefinition {
-    id: i32,
-    organization_id: i32,
-    key: &'static str,
-    label: &'static str,
-    kind: &'static str,
-    is_required: bool,
-    options: Jsonb,
-    sort_order: i32,
-    created_at: Ts,
-    updated_at: Ts,
-}
-
-impl CopyRow for FieldDefinition {
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![
-            &self.id,
-            &self.organization_id,
-            &self.key,
-            &self.label,
-            &self.kind,
-            &self.is_required,
-            &self.options,
-            &self.sort_order,
-            &self.created_at,
-            &self.updated_at,
-        ]
+copy_row! {
+    Table::CustomFieldDefinitions,
+    "custom_field_definitions",
+    /// One row of `custom_field_definitions`.
+    #[derive(Debug)]
+    pub struct FieldDefinition {
+        id: i32,
+        organization_id: i32,
+        field_key: &'static str,
+        label: &'static str,
+        field_type: &'static str,
+        is_required: bool,
+        options: Jsonb,
+        sort_order: i32,
+        created_at: Ts,
+        updated_at: Ts,
     }
 }
 
@@ -256,9 +208,9 @@ pub fn custom_field_definitions(
                     FieldDefinition {
                         id: range.id(offset),
                         organization_id: index as i32 + 1,
-                        key: field.key,
+                        field_key: field.key,
                         label: field.label,
-                        kind: field.kind,
+                        field_type: field.kind,
                         is_required: field.required,
                         options: Jsonb(string_array(field.options.iter().copied())),
                         sort_order: offset as i32 * 10,
@@ -271,39 +223,24 @@ pub fn custom_field_definitions(
         })
 }
 
-/// One row of `integrations`.
-#[derive(Debug)]
-pub struct Integration {
-    id: i32,
-    organization_id: i32,
-    provider: &'static str,
-    name: &'static str,
-    status: Label,
-    config: Jsonb,
-    credentials: Option<Vec<u8>>,
-    last_sync_at: Option<Ts>,
-    expires_at: Option<Ts>,
-    last_error: Option<&'static str>,
-    created_at: Ts,
-    updated_at: Ts,
-}
-
-impl CopyRow for Integration {
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![
-            &self.id,
-            &self.organization_id,
-            &self.provider,
-            &self.name,
-            &self.status,
-            &self.config,
-            &self.credentials,
-            &self.last_sync_at,
-            &self.expires_at,
-            &self.last_error,
-            &self.created_at,
-            &self.updated_at,
-        ]
+copy_row! {
+    Table::Integrations,
+    "integrations",
+    /// One row of `integrations`.
+    #[derive(Debug)]
+    pub struct Integration {
+        id: i32,
+        organization_id: i32,
+        provider: &'static str,
+        name: &'static str,
+        status: Label,
+        config: Jsonb,
+        credentials_encrypted: Option<Vec<u8>>,
+        last_sync_at: Option<Ts>,
+        expires_at: Option<Ts>,
+        last_error: Option<&'static str>,
+        created_at: Ts,
+        updated_at: Ts,
     }
 }
 
@@ -357,7 +294,7 @@ fn integration(
         name,
         status: Label(status),
         config,
-        credentials,
+        credentials_encrypted: credentials,
         last_sync_at: (status != "inactive").then(|| Ts(between(rng, anchor - 7 * DAY, anchor))),
         expires_at: expires.map(Ts),
         last_error: (status == "error")
@@ -382,35 +319,22 @@ const RULE_FIELDS: [(&str, &[&str]); 6] = [
     ("region", &["emea", "amer", "apac"]),
 ];
 
-/// One row of `lead_scoring_rules`.
-#[derive(Debug)]
-pub struct ScoringRule {
-    id: i32,
-    organization_id: i32,
-    name: String,
-    description: Option<String>,
-    criteria: Jsonb,
-    points: i32,
-    priority: i32,
-    is_active: bool,
-    created_at: Ts,
-    updated_at: Ts,
-}
-
-impl CopyRow for ScoringRule {
-    fn values(&self) -> Vec<&(dyn ToSql + Sync)> {
-        vec![
-            &self.id,
-            &self.organization_id,
-            &self.name,
-            &self.description,
-            &self.criteria,
-            &self.points,
-            &self.priority,
-            &self.is_active,
-            &self.created_at,
-            &self.updated_at,
-        ]
+copy_row! {
+    Table::LeadScoringRules,
+    "lead_scoring_rules",
+    /// One row of `lead_scoring_rules`.
+    #[derive(Debug)]
+    pub struct ScoringRule {
+        id: i32,
+        organization_id: i32,
+        name: String,
+        description: Option<String>,
+        criteria: Jsonb,
+        points: i32,
+        priority: i32,
+        is_active: bool,
+        created_at: Ts,
+        updated_at: Ts,
     }
 }
 

@@ -12,5 +12,6 @@ mod runner;
 mod safety;
 mod schema;
 mod seed;
+mod seed_columns;
 mod seed_safety;
 mod tls;
