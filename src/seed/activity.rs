@@ -173,7 +173,7 @@ fn activity(rng: &mut SeedRng, world: &World, id: i64) -> Activity {
         organization_id: world.org_of(lead),
         lead_id: about_lead.then_some(lead as i32),
         user_id: (user != 0).then_some(user as i32),
-        activity_type: activity_type,
+        activity_type,
         details: details(rng, activity_type).jsonb(),
         created_at: Ts(created),
     }

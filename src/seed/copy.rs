@@ -85,6 +85,8 @@ macro_rules! copy_row {
         }
     ) => {
         $(#[$meta])*
+        // The fields are the schema's column names (communications.communication_type).
+        #[allow(clippy::struct_field_names)]
         $vis struct $row {
             $first: $first_ty,
             $($field: $ty,)*
