@@ -231,7 +231,8 @@ impl Sandbox {
 
     /// Whether the server's library directory (`bin/../lib`, Debian's layout) has `name.so`.
     fn has_library(&self, name: &str) -> bool {
-        let pg_ctl = fs::canonicalize(self.tool_path("pg_ctl")).unwrap_or_else(|_| self.bin.join("pg_ctl"));
+        let pg_ctl =
+            fs::canonicalize(self.tool_path("pg_ctl")).unwrap_or_else(|_| self.bin.join("pg_ctl"));
         pg_ctl
             .parent()
             .and_then(Path::parent)

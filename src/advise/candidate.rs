@@ -103,7 +103,11 @@ impl Candidate {
     #[must_use]
     pub fn body(&self, table: &str) -> String {
         let keys: Vec<String> = self.keys.iter().map(Key::sql).collect();
-        let mut text = format!("ON {table} USING {} ({})", self.method.sql(), keys.join(", "));
+        let mut text = format!(
+            "ON {table} USING {} ({})",
+            self.method.sql(),
+            keys.join(", ")
+        );
         if !self.include.is_empty() {
             let _ = write!(text, " INCLUDE ({})", self.include.join(", "));
         }
@@ -125,7 +129,11 @@ impl Candidate {
         let mut name = format!("idx_{}", plain(&self.table));
         for key in &self.keys {
             let part = plain(&key.expr);
-            let part = if part.is_empty() { "expr".to_owned() } else { part };
+            let part = if part.is_empty() {
+                "expr".to_owned()
+            } else {
+                part
+            };
             let _ = write!(name, "_{part}");
         }
         if self.method == Method::Gin {
@@ -298,7 +306,10 @@ impl Shape {
             );
             let mut full_keys = self.equal_keys();
             full_keys.extend(self.constant_keys(&keys));
-            let rest: Vec<Key> = keys.into_iter().filter(|k| !full_keys.contains(k)).collect();
+            let rest: Vec<Key> = keys
+                .into_iter()
+                .filter(|k| !full_keys.contains(k))
+                .collect();
             full_keys.extend(rest);
             let full = candidate(
                 full_keys,
@@ -318,7 +329,10 @@ impl Shape {
         if !include.is_empty() && include.len() <= MAX_INCLUDE {
             out.push(Candidate {
                 include,
-                rationale: format!("{}; INCLUDE the output for an index-only scan", first.rationale),
+                rationale: format!(
+                    "{}; INCLUDE the output for an index-only scan",
+                    first.rationale
+                ),
                 ..first
             });
         }
@@ -337,14 +351,22 @@ impl Shape {
     }
 
     fn gin(&self, access: &Access, columns: &[Column], ext: Extensions, out: &mut Vec<Candidate>) {
-        let tenant = self.equal.first().filter(|c| *c == TENANT_COLUMN && ext.btree_gin);
+        let tenant = self
+            .equal
+            .first()
+            .filter(|c| *c == TENANT_COLUMN && ext.btree_gin);
+        // Tenant-leading first: a tenant's matches are then a range of the index, not every
+        // tenant's matches filtered.
         let mut push = |key: Key, rationale: &str| {
-            let mut keys = vec![key.clone()];
-            out.push(gin(access, keys.clone(), rationale));
             if let Some(tenant) = tenant {
-                keys.insert(0, Key::column(tenant));
-                out.push(gin(access, keys, &format!("{rationale}, tenant-leading (btree_gin)")));
+                let keys = vec![Key::column(tenant), key.clone()];
+                out.push(gin(
+                    access,
+                    keys,
+                    &format!("{rationale}, tenant-leading (btree_gin)"),
+                ));
             }
+            out.push(gin(access, vec![key], rationale));
         };
         for column in &self.contains {
             let type_name = columns
@@ -450,12 +472,19 @@ mod tests {
             bodies.contains(&"ON leads USING btree (organization_id, score DESC, id) INCLUDE (first_name) WHERE assigned_to_id IS NULL AND (status = 'NEW'::lead_status)".to_owned()),
             "{bodies:#?}"
         );
-        assert_eq!(found[0].default_name(), "idx_leads_organization_id_score_id_partial");
+        assert_eq!(
+            found[0].default_name(),
+            "idx_leads_organization_id_score_id_partial"
+        );
     }
 
     #[test]
     fn containment_on_jsonb_gets_gin_and_the_tenant_leads_it_with_btree_gin() {
-        let a = access("((organization_id = $1) AND (custom_fields @> $2))", &[], &[]);
+        let a = access(
+            "((organization_id = $1) AND (custom_fields @> $2))",
+            &[],
+            &[],
+        );
         let cols = columns(&[("organization_id", "bigint"), ("custom_fields", "jsonb")]);
         let ext = Extensions {
             btree_gin: true,
@@ -469,8 +498,8 @@ mod tests {
         assert_eq!(
             gins,
             [
-                "ON leads USING gin (custom_fields jsonb_path_ops)",
-                "ON leads USING gin (organization_id, custom_fields jsonb_path_ops)"
+                "ON leads USING gin (organization_id, custom_fields jsonb_path_ops)",
+                "ON leads USING gin (custom_fields jsonb_path_ops)"
             ]
         );
     }

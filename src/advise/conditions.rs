@@ -17,7 +17,10 @@ pub enum Conjunct {
     /// A condition with constants only (`status = 'NEW'::lead_status`, `x IS NULL`, `is_active`,
     /// `NOT archived`, `status <> 'LOST'`): it can be the WHERE of a partial index. `column` is
     /// the column a B-tree could take as a key instead (`None` for `<>`).
-    Constant { text: String, column: Option<String> },
+    Constant {
+        text: String,
+        column: Option<String>,
+    },
     /// `column < …`, `>`, `<=`, `>=`, or `ROW(a, b) < ROW(…)`.
     Range { columns: Vec<String> },
     /// `column @> …`: JSON or array containment.
@@ -216,7 +219,8 @@ fn binary(text: &str) -> Option<Conjunct> {
         .find_map(|op| split_operator(text, op).map(|(l, r)| (*op, l, r)))?;
     let left = strip_parens(left);
     if let Some(inner) = left.strip_prefix("ROW(").and_then(|r| r.strip_suffix(')')) {
-        let columns: Option<Vec<String>> = split_top(inner, ", ").into_iter().map(column_of).collect();
+        let columns: Option<Vec<String>> =
+            split_top(inner, ", ").into_iter().map(column_of).collect();
         return matches!(op, " < " | " > " | " <= " | " >= ")
             .then_some(Conjunct::Range { columns: columns? });
     }
@@ -290,7 +294,8 @@ pub fn unqualify(text: &str, alias: &str) -> String {
     while i < text.len() {
         let rest = &text[i..];
         let c = rest.chars().next().expect("inside the text");
-        let boundary = previous.is_none_or(|p| !(p.is_ascii_alphanumeric() || p == '_' || p == '.'));
+        let boundary =
+            previous.is_none_or(|p| !(p.is_ascii_alphanumeric() || p == '_' || p == '.'));
         if !in_quote && boundary && rest.starts_with(&prefix) {
             i += prefix.len();
             previous = Some('.');
@@ -412,7 +417,9 @@ mod tests {
                 column: "custom_fields".into()
             }]
         );
-        let like = conjuncts("((((first_name)::text || ' '::text) || email) ~~* (('%'::text || $2) || '%'::text))");
+        let like = conjuncts(
+            "((((first_name)::text || ' '::text) || email) ~~* (('%'::text || $2) || '%'::text))",
+        );
         assert_eq!(
             like,
             [Conjunct::Like {

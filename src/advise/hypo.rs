@@ -49,7 +49,9 @@ impl HypoPg {
         match schema {
             Some(schema) => Ok(Self {
                 schema,
-                version: row.try_get::<_, Option<String>>("version")?.unwrap_or_default(),
+                version: row
+                    .try_get::<_, Option<String>>("version")?
+                    .unwrap_or_default(),
             }),
             None if available => bail!(
                 "HypoPG is installed on the server but not enabled in {database}: run CREATE \

@@ -230,7 +230,7 @@ async fn advise(
         rejected: outcome.rejected,
         verification: None,
         tables,
-        best: outcome.best,
+        to_verify: outcome.to_verify,
     })
 }
 

@@ -40,7 +40,11 @@ impl Evaluation {
     /// The first sample's plan shape, with `from` renamed `to` (a hypothetical index's name).
     #[must_use]
     pub fn fingerprint(&self, rename: Option<(&str, &str)>) -> String {
-        let text = self.plans.first().map(|e| e.plan.fingerprint()).unwrap_or_default();
+        let text = self
+            .plans
+            .first()
+            .map(|e| e.plan.fingerprint())
+            .unwrap_or_default();
         match rename {
             Some((from, to)) => text.replace(from, to),
             None => text,

@@ -36,9 +36,9 @@ pub struct CheckAdvice {
     /// The tables the query reads, as `(schema, table)`: what `--verify` copies.
     #[serde(skip)]
     pub tables: Vec<(String, String)>,
-    /// The candidate `--verify` builds: the first proposal, else the first one not costed.
+    /// What `--verify` builds, named: the first proposal, else every candidate not costed.
     #[serde(skip)]
-    pub best: Option<super::candidate::Candidate>,
+    pub to_verify: Vec<(String, super::candidate::Candidate)>,
 }
 
 /// One index the planner would use, and what it costs.
@@ -119,7 +119,10 @@ impl Report for AdviseReport {
 
 impl CheckAdvice {
     fn blocks(&self, blocks: &mut Vec<Block>) {
-        blocks.push(Block::Heading(format!("{}: {}", self.check, self.description)));
+        blocks.push(Block::Heading(format!(
+            "{}: {}",
+            self.check, self.description
+        )));
         blocks.push(Block::Line(format!(
             "now: estimated cost {:.1} (mean of {} sample(s)), {}",
             self.cost_before, self.samples, self.plan_before
@@ -147,7 +150,10 @@ impl CheckAdvice {
             }
         }
         for u in &self.unvalidated {
-            blocks.push(Block::Line(format!("not costed ({}): {}", u.reason, u.name)));
+            blocks.push(Block::Line(format!(
+                "not costed ({}): {}",
+                u.reason, u.name
+            )));
             blocks.push(Block::Line(format!("   {}", u.statement)));
         }
         if let Some(verification) = &self.verification {
@@ -157,7 +163,14 @@ impl CheckAdvice {
 
     fn table(&self) -> Table {
         let mut table = Table::new(&[
-            "#", "Index", "Cost after", "Gain", "Size", "Samples", "Indexes", "B/entry",
+            "#",
+            "Index",
+            "Cost after",
+            "Gain",
+            "Size",
+            "Samples",
+            "Indexes",
+            "B/entry",
         ])
         .right_aligned(&[0, 2, 3, 4, 5, 6, 7]);
         for (rank, p) in self.proposals.iter().enumerate() {
@@ -167,9 +180,15 @@ impl CheckAdvice {
                 (format!("{:.1}", p.cost_after), Tone::Plain),
                 (format!("{:.0}%", p.gain * 100.0), Tone::Good),
                 (human_bytes(p.size_bytes), Tone::Plain),
-                (format!("{}/{}", p.used_by_samples, self.samples), Tone::Plain),
                 (
-                    format!("{} → {}", p.write_cost.indexes_now, p.write_cost.indexes_after),
+                    format!("{}/{}", p.used_by_samples, self.samples),
+                    Tone::Plain,
+                ),
+                (
+                    format!(
+                        "{} → {}",
+                        p.write_cost.indexes_now, p.write_cost.indexes_after
+                    ),
                     Tone::Plain,
                 ),
                 (format!("{:.0}", p.write_cost.bytes_per_entry), Tone::Plain),

@@ -61,14 +61,22 @@ impl TableInfo {
     pub async fn read(client: &Client, schema: &str, table: &str) -> anyhow::Result<Self> {
         let what = || format!("cannot read the catalog of {schema}.{table}");
         let mut columns = Vec::new();
-        for row in client.query(COLUMNS, &[&schema, &table]).await.with_context(what)? {
+        for row in client
+            .query(COLUMNS, &[&schema, &table])
+            .await
+            .with_context(what)?
+        {
             columns.push(Column {
                 name: row.try_get(0)?,
                 type_name: row.try_get(1)?,
             });
         }
         let mut indexes = Vec::new();
-        for row in client.query(INDEXES, &[&schema, &table]).await.with_context(what)? {
+        for row in client
+            .query(INDEXES, &[&schema, &table])
+            .await
+            .with_context(what)?
+        {
             indexes.push(ExistingIndex {
                 name: row.try_get("name")?,
                 method: row.try_get("method")?,

@@ -29,8 +29,8 @@ struct Accepted {
 
 /// The outcome for one check.
 pub struct Outcome {
-    /// The first proposal's candidate, else the first one not costed.
-    pub best: Option<Candidate>,
+    /// What `--verify` builds, named: the first proposal, else every candidate not costed.
+    pub to_verify: Vec<(String, Candidate)>,
     pub proposals: Vec<Proposal>,
     pub unvalidated: Vec<Unvalidated>,
     pub rejected: Vec<Rejected>,
@@ -55,7 +55,9 @@ impl Validation<'_> {
         let mut rejected = Vec::new();
         let mut gin = Vec::new();
         for planned in candidates {
-            let body = planned.candidate.body(&qualified(self.client, &planned.candidate).await?);
+            let body = planned
+                .candidate
+                .body(&qualified(self.client, &planned.candidate).await?);
             if planned.candidate.method == Method::Gin {
                 match planned.table.gin_serving(&planned.candidate) {
                     Some(existing) => rejected.push(Rejected {
@@ -78,17 +80,22 @@ impl Validation<'_> {
         let accepted = prune(accepted, &mut rejected, self.client).await?;
         let mut taken = Vec::new();
         let mut proposals = Vec::new();
-        let best = accepted
-            .first()
-            .map(|a| a.planned.candidate.clone())
-            .or_else(|| gin.first().map(|p| p.candidate.clone()));
+        let first = accepted.first().map(|a| a.planned.candidate.clone());
         for a in accepted {
             proposals.push(self.proposal(a, &mut taken).await?);
         }
+        let mut to_verify: Vec<(String, Candidate)> = first
+            .into_iter()
+            .zip(proposals.iter().map(|p| p.name.clone()))
+            .map(|(c, n)| (n, c))
+            .collect();
         let mut unvalidated = Vec::new();
         for planned in gin {
             let name = self.name_for(&planned.candidate, &mut taken).await?;
             let table = qualified(self.client, &planned.candidate).await?;
+            if proposals.is_empty() {
+                to_verify.push((name.clone(), planned.candidate.clone()));
+            }
             unvalidated.push(Unvalidated {
                 statement: statement(&name, &planned.candidate.body(&table)),
                 name,
@@ -97,15 +104,23 @@ impl Validation<'_> {
             });
         }
         Ok(Outcome {
-            best,
+            to_verify,
             proposals,
             unvalidated,
             rejected,
         })
     }
 
-    async fn judge(&self, planned: Planned, body: &str) -> anyhow::Result<Result<Accepted, String>> {
-        let hypo = match self.hypo.create(self.client, &format!("CREATE INDEX {body}")).await {
+    async fn judge(
+        &self,
+        planned: Planned,
+        body: &str,
+    ) -> anyhow::Result<Result<Accepted, String>> {
+        let hypo = match self
+            .hypo
+            .create(self.client, &format!("CREATE INDEX {body}"))
+            .await
+        {
             Ok(hypo) => hypo,
             Err(err) => return Ok(Err(crate::exit::one_line(&err))),
         };
@@ -170,7 +185,11 @@ impl Validation<'_> {
 
     /// The check's expected index name for the first proposal on its table, else
     /// `idx_<table>_<keys>`, with `_2`, `_3`… when the name exists or is taken by another.
-    async fn name_for(&self, candidate: &Candidate, taken: &mut Vec<String>) -> anyhow::Result<String> {
+    async fn name_for(
+        &self,
+        candidate: &Candidate,
+        taken: &mut Vec<String>,
+    ) -> anyhow::Result<String> {
         let wanted = self
             .wanted_names
             .iter()
@@ -179,7 +198,9 @@ impl Validation<'_> {
         let base = wanted.unwrap_or_else(|| candidate.default_name());
         let mut name = base.clone();
         let mut n = 2;
-        while taken.contains(&name) || table::name_taken(self.client, &candidate.schema, &name).await? {
+        while taken.contains(&name)
+            || table::name_taken(self.client, &candidate.schema, &name).await?
+        {
             name = format!("{}_{n}", super::candidate::truncate(&base, 60));
             n += 1;
         }
@@ -234,7 +255,8 @@ async fn prune(
                 let (cost, big_cost) = (small.evaluation.cost, big.evaluation.cost);
                 i != j
                     && ((small.size < big.size && cost <= big_cost * SERVES_AS_WELL)
-                        || (small.size == big.size && (cost < big_cost || (cost == big_cost && i < j))))
+                        || (small.size == big.size
+                            && (cost < big_cost || (cost == big_cost && i < j))))
             })
         })
         .collect();

@@ -37,18 +37,28 @@ const RUNS: Runs = Runs {
     iterations: 5,
 };
 
-/// What the build on the copy measured.
+/// What the builds on the copy measured.
 #[derive(Debug, Serialize)]
 pub struct Verification {
+    /// The tables copied, with their rows.
+    pub copied: Vec<Copied>,
+    /// The check on the copy as the database stands.
+    pub before: Measured,
+    /// Each candidate built (the first proposal, else each one HypoPG could not cost), the
+    /// best first: used by the most samples, then the fewest buffers.
+    pub builds: Vec<Build>,
+}
+
+/// One candidate built on the copy, measured, and dropped again.
+#[derive(Debug, Serialize)]
+pub struct Build {
     pub index: String,
     /// The statement run on the copy (`pg_temp`).
     pub statement: String,
-    /// The tables copied, with their rows.
-    pub copied: Vec<Copied>,
-    pub before: Measured,
     pub after: Measured,
-    /// The built index is read by every sample's plan.
-    pub used: bool,
+    /// How many samples' plans read it.
+    pub used_by_samples: usize,
+    pub samples: usize,
 }
 
 /// One table copied.
@@ -76,30 +86,37 @@ impl Verification {
             .map(|c| format!("{} ({} rows)", c.table, c.rows))
             .collect();
         blocks.push(Block::Line(format!(
-            "verified {} on a temporary copy of {}: {}",
-            self.index,
-            tables.join(", "),
-            if self.used { "used" } else { "NOT USED" }
+            "verify, on a temporary copy of {}:",
+            tables.join(", ")
         )));
-        for (label, m) in [("before", &self.before), ("after", &self.after)] {
-            blocks.push(Block::Line(format!(
-                "   {label}: p50 {:.3} ms, max {:.3} ms, {} buffers, {}",
-                m.p50_ms, m.max_ms, m.buffers, m.plan
-            )));
+        blocks.push(Block::Line(measured_line("now", &self.before)));
+        for build in &self.builds {
+            let label = format!(
+                "with {} (used by {}/{} samples)",
+                build.index, build.used_by_samples, build.samples
+            );
+            blocks.push(Block::Line(measured_line(&label, &build.after)));
         }
     }
 }
 
-/// Builds the best candidate of the advice on a copy and measures; `None` without one.
+fn measured_line(label: &str, m: &Measured) -> String {
+    format!(
+        "   {label}: p50 {:.3} ms, max {:.3} ms, {} buffers, {}",
+        m.p50_ms, m.max_ms, m.buffers, m.plan
+    )
+}
+
+/// Builds the advice's candidates on a copy and measures; `None` without any.
 pub async fn run(
     context: &Context,
     session: &Session,
     target: &Target,
     advice: &CheckAdvice,
 ) -> anyhow::Result<Option<Verification>> {
-    let (Some(candidate), Some(name)) = (&advice.best, best_name(advice)) else {
+    if advice.to_verify.is_empty() {
         return Ok(None);
-    };
+    }
     let client = context.database()?.connect().await?;
     // Local buffers are sized at the first use of a temporary table, so this comes first.
     client
@@ -107,18 +124,10 @@ pub async fn run(
         .await
         .context("cannot size temp_buffers for the copy")?;
     runner::prepare_session(&client, &session.options).await?;
-    let result = measure_on_copy(context, &client, target, advice, candidate, &name).await;
+    let result = measure_on_copy(context, &client, target, advice).await;
     // A closed session drops its temporary tables; DISCARD says so at once.
     let _ = client.batch_execute("DISCARD TEMP").await;
     result.map(Some)
-}
-
-fn best_name(advice: &CheckAdvice) -> Option<String> {
-    advice
-        .proposals
-        .first()
-        .map(|p| p.name.clone())
-        .or_else(|| advice.unvalidated.first().map(|u| u.name.clone()))
 }
 
 async fn measure_on_copy(
@@ -126,14 +135,13 @@ async fn measure_on_copy(
     client: &Client,
     target: &Target,
     advice: &CheckAdvice,
-    candidate: &Candidate,
-    name: &str,
 ) -> anyhow::Result<Verification> {
     let mut copied = Vec::new();
     for (schema, table) in &advice.tables {
-        context
-            .progress
-            .note(None, &format!("copying {schema}.{table} into a temporary table"));
+        context.progress.note(
+            None,
+            &format!("copying {schema}.{table} into a temporary table"),
+        );
         copied.push(copy(client, schema, table).await?);
     }
     client
@@ -152,34 +160,68 @@ async fn measure_on_copy(
              a temporary copy"
         );
     }
-    let before = measured(client, target, samples.clone()).await?;
-    let table = table::quoted(client, &candidate.table).await?;
+    let (before, _) = measured(client, target, samples.clone()).await?;
+    let mut builds = Vec::new();
+    for (name, candidate) in &advice.to_verify {
+        builds.push(build(client, target, &samples, name, candidate).await?);
+    }
+    builds.sort_by(|a, b| {
+        b.used_by_samples
+            .cmp(&a.used_by_samples)
+            .then(a.after.buffers.cmp(&b.after.buffers))
+    });
+    Ok(Verification {
+        copied,
+        before,
+        builds,
+    })
+}
+
+/// Builds one candidate on the copy, measures the check, and drops it again.
+async fn build(
+    client: &Client,
+    target: &Target,
+    samples: &[Vec<Option<String>>],
+    name: &str,
+    candidate: &Candidate,
+) -> anyhow::Result<Build> {
+    let table = format!("pg_temp.{}", table::quoted(client, &candidate.table).await?);
     let index = if super::conditions::is_identifier(name) {
         name.to_owned()
     } else {
         crate::queries::quote_ident(name)
     };
-    let statement = format!("CREATE INDEX {index} {}", candidate.body(&format!("pg_temp.{table}")));
+    let statement = format!("CREATE INDEX {index} {}", candidate.body(&table));
     client
         .batch_execute(&statement)
         .await
         .with_context(|| format!("--verify: {statement} failed on the copy"))?;
     client
-        .batch_execute(&format!("ANALYZE pg_temp.{table}"))
+        .batch_execute(&format!("ANALYZE {table}"))
         .await
         .context("cannot analyze the copy")?;
-    let after = measured(client, target, samples).await?;
-    Ok(Verification {
+    let (after, plans) = measured(client, target, samples.to_vec()).await?;
+    client
+        .batch_execute(&format!("DROP INDEX pg_temp.{index}"))
+        .await
+        .context("cannot drop the index built on the copy")?;
+    let used_by_samples = plans
+        .iter()
+        .filter(|e| e.plan.indexes().iter().any(|u| u.index == name))
+        .count();
+    Ok(Build {
         index: name.to_owned(),
         statement,
-        copied,
-        used: after.1.iter().all(|e| e.plan.indexes().iter().any(|u| u.index == name)),
-        before: before.0,
-        after: after.0,
+        after,
+        used_by_samples,
+        samples: plans.len(),
     })
 }
 
-async fn advice_samples(target: &Target, client: &Client) -> anyhow::Result<Vec<Vec<Option<String>>>> {
+async fn advice_samples(
+    target: &Target,
+    client: &Client,
+) -> anyhow::Result<Vec<Vec<Option<String>>>> {
     match &target.samples {
         Some(samples) => Ok(samples.clone()),
         None => runner::samples(client, &target.check).await,
@@ -236,8 +278,17 @@ async fn measured(
     samples: Vec<Vec<Option<String>>>,
 ) -> anyhow::Result<(Measured, Vec<Explain>)> {
     let m = runner::measure(client, &target.check, samples, RUNS, false).await?;
-    let buffers = m.plans.iter().map(|e| all_buffers(&e.plan)).max().unwrap_or(0);
-    let plan = m.plans.first().map(|e| e.plan.fingerprint()).unwrap_or_default();
+    let buffers = m
+        .plans
+        .iter()
+        .map(|e| all_buffers(&e.plan))
+        .max()
+        .unwrap_or(0);
+    let plan = m
+        .plans
+        .first()
+        .map(|e| e.plan.fingerprint())
+        .unwrap_or_default();
     Ok((
         Measured {
             p50_ms: runner::percentile(&m.times_ms, 0.5),

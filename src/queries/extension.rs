@@ -68,7 +68,9 @@ mod tests {
     #[test]
     fn the_library_is_found_in_the_preload_list_bare_or_as_a_path() {
         assert!(is_preloaded("pg_stat_statements"));
-        assert!(is_preloaded("auto_explain, \"$libdir/pg_stat_statements.so\""));
+        assert!(is_preloaded(
+            "auto_explain, \"$libdir/pg_stat_statements.so\""
+        ));
         assert!(!is_preloaded(""));
         assert!(!is_preloaded("pg_stat_statements_extra, auto_explain"));
     }
@@ -82,8 +84,17 @@ mod tests {
         };
         assert_eq!(state(Some("public"), true).usable().unwrap(), "public");
         let not_created = state(None, true).usable().unwrap_err().to_string();
-        assert!(not_created.contains("CREATE EXTENSION pg_stat_statements"), "{not_created}");
-        let not_loaded = state(Some("public"), false).usable().unwrap_err().to_string();
-        assert!(not_loaded.contains("shared_preload_libraries"), "{not_loaded}");
+        assert!(
+            not_created.contains("CREATE EXTENSION pg_stat_statements"),
+            "{not_created}"
+        );
+        let not_loaded = state(Some("public"), false)
+            .usable()
+            .unwrap_err()
+            .to_string();
+        assert!(
+            not_loaded.contains("shared_preload_libraries"),
+            "{not_loaded}"
+        );
     }
 }

@@ -71,7 +71,9 @@ pub async fn read(client: &Client, options: &Options) -> anyhow::Result<QueriesR
     let mut statements = Vec::with_capacity(rows.len());
     let mut above = 0;
     for row in &rows {
-        above = row.try_get::<_, i64>("above").context("pg_stat_statements")?;
+        above = row
+            .try_get::<_, i64>("above")
+            .context("pg_stat_statements")?;
         statements.push(Statement::of(row)?);
     }
     let tracked = tracked_count(client, schema).await?;

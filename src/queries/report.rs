@@ -48,8 +48,10 @@ impl StatsInfo {
     #[must_use]
     pub fn age_human(&self) -> String {
         #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        self.age_seconds
-            .map_or_else(|| "an unknown time".to_owned(), |s| human_age(s.max(0.0) as u64))
+        self.age_seconds.map_or_else(
+            || "an unknown time".to_owned(),
+            |s| human_age(s.max(0.0) as u64),
+        )
     }
 }
 
@@ -84,7 +86,9 @@ impl Statement {
             Ok(value.unwrap_or(0.0))
         };
         Ok(Self {
-            queryid: row.try_get("queryid").context("pg_stat_statements: queryid")?,
+            queryid: row
+                .try_get("queryid")
+                .context("pg_stat_statements: queryid")?,
             role: row
                 .try_get::<_, Option<String>>("role")?
                 .unwrap_or_default(),
@@ -97,7 +101,9 @@ impl Statement {
             rows_per_call: get("rows_per_call")?,
             shared_hit_per_call: get("hit_per_call")?,
             shared_read_per_call: get("read_per_call")?,
-            temp_blocks: row.try_get("temp_blocks").context("pg_stat_statements: temp")?,
+            temp_blocks: row
+                .try_get("temp_blocks")
+                .context("pg_stat_statements: temp")?,
             query: row
                 .try_get::<_, Option<String>>("query")?
                 .unwrap_or_default(),
@@ -174,8 +180,18 @@ impl QueriesReport {
 
     fn table(&self) -> Table {
         let mut table = Table::new(&[
-            "Queryid", "Calls", "Mean ms", "Stddev", "Max ms", "Total s", "Share", "Rows/call",
-            "Hit/call", "Read/call", "Temp blks", "Query",
+            "Queryid",
+            "Calls",
+            "Mean ms",
+            "Stddev",
+            "Max ms",
+            "Total s",
+            "Share",
+            "Rows/call",
+            "Hit/call",
+            "Read/call",
+            "Temp blks",
+            "Query",
         ])
         .right_aligned(&[1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
         for s in &self.statements {
@@ -185,7 +201,10 @@ impl QueriesReport {
                 Tone::Plain
             };
             table.toned_row(vec![
-                (s.queryid.map(|q| q.to_string()).unwrap_or_default(), Tone::Plain),
+                (
+                    s.queryid.map(|q| q.to_string()).unwrap_or_default(),
+                    Tone::Plain,
+                ),
                 (s.calls.to_string(), Tone::Plain),
                 (format!("{:.1}", s.mean_ms), Tone::Bad),
                 (format!("{:.1}", s.stddev_ms), Tone::Plain),
@@ -230,7 +249,10 @@ mod tests {
             temp_blocks: 0,
             query: "SELECT 1".into(),
         };
-        assert_eq!(statement.check_name().as_deref(), Some("query_ffffffffffffffff"));
+        assert_eq!(
+            statement.check_name().as_deref(),
+            Some("query_ffffffffffffffff")
+        );
         assert!(!statement.hidden());
     }
 }

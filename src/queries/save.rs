@@ -79,7 +79,11 @@ async fn check_file(
         .prepare(&query)
         .await
         .context("the statement does not prepare as pg_stat_statements shows it")?;
-    let oids: Vec<u32> = prepared.params().iter().map(tokio_postgres::types::Type::oid).collect();
+    let oids: Vec<u32> = prepared
+        .params()
+        .iter()
+        .map(tokio_postgres::types::Type::oid)
+        .collect();
     let types: Vec<String> = client
         .query_one(TYPE_NAMES, &[&oids])
         .await
@@ -138,7 +142,12 @@ fn body(query: &str) -> String {
         .lines()
         .skip_while(|line| line.trim().is_empty() || line.trim_start().starts_with("--"))
         .collect();
-    lines.join("\n").trim().trim_end_matches(';').trim().to_owned()
+    lines
+        .join("\n")
+        .trim()
+        .trim_end_matches(';')
+        .trim()
+        .to_owned()
 }
 
 fn kind(query: &str) -> Kind {
@@ -200,7 +209,14 @@ mod tests {
         assert_eq!(kind("UPDATE t SET x = $1"), Kind::Writes);
         assert_eq!(kind("(SELECT 1)"), Kind::Reads);
         assert_eq!(kind("VACUUM t"), Kind::Utility);
-        let text = render("q", &statement("DELETE FROM t"), &[], Kind::Writes, 200.0, "DELETE FROM t");
+        let text = render(
+            "q",
+            &statement("DELETE FROM t"),
+            &[],
+            Kind::Writes,
+            200.0,
+            "DELETE FROM t",
+        );
         let check = catalog::parse("q.sql", &text).unwrap();
         assert!(check.writes && check.params.is_none());
     }

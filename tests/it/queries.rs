@@ -51,7 +51,14 @@ async fn a_slow_statement_is_listed_and_its_saved_check_runs_under_lma_check_onc
     let checks = dir.path().join("checks");
     let output = db
         .lma()
-        .args(["queries", "--format", "json", "--min-mean-ms", "100", "--save-check"])
+        .args([
+            "queries",
+            "--format",
+            "json",
+            "--min-mean-ms",
+            "100",
+            "--save-check",
+        ])
         .arg(&checks)
         .output()
         .unwrap();
@@ -63,7 +70,10 @@ async fn a_slow_statement_is_listed_and_its_saved_check_runs_under_lma_check_onc
     assert!(slow[0]["mean_ms"].as_f64().unwrap() >= 250.0, "{report:#}");
     assert!(slow[0]["share"].as_f64().unwrap() > 0.5, "{report:#}");
     assert!(listed(&report, "WHERE id = $1").is_empty(), "{report:#}");
-    assert_eq!(report["statistics"]["young"], true, "the cluster was just started");
+    assert_eq!(
+        report["statistics"]["young"], true,
+        "the cluster was just started"
+    );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("less than a day"), "{stderr}");
 
@@ -71,7 +81,10 @@ async fn a_slow_statement_is_listed_and_its_saved_check_runs_under_lma_check_onc
     assert_eq!(saved.len(), 1, "{report:#}");
     let path = std::path::PathBuf::from(saved[0].as_str().unwrap());
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("-- params: SELECT NULL::double precision WHERE false"), "{text}");
+    assert!(
+        text.contains("-- params: SELECT NULL::double precision WHERE false"),
+        "{text}"
+    );
 
     // As saved, the params query returns nothing: lma check refuses the check.
     let unfilled = db
@@ -82,13 +95,23 @@ async fn a_slow_statement_is_listed_and_its_saved_check_runs_under_lma_check_onc
         .unwrap();
     assert_eq!(unfilled.status.code(), Some(2), "{unfilled:?}");
     let stderr = String::from_utf8_lossy(&unfilled.stderr);
-    assert!(stderr.contains("the params query returned no rows"), "{stderr}");
+    assert!(
+        stderr.contains("the params query returned no rows"),
+        "{stderr}"
+    );
 
     let filled = text.replace("SELECT NULL::double precision WHERE false", "SELECT 0.01");
     std::fs::write(&path, filled).unwrap();
     let output = db
         .lma()
-        .args(["check", "--format", "json", "--no-latency", "--iterations", "1"])
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--no-latency",
+            "--iterations",
+            "1",
+        ])
         .arg("--checks")
         .arg(&checks)
         .output()
@@ -116,7 +139,10 @@ async fn the_table_lists_the_slow_statement_on_one_line() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1), "{output:?}");
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(stdout.contains("SELECT pg_sleep($1), count(*) FROM items"), "{stdout}");
+    assert!(
+        stdout.contains("SELECT pg_sleep($1), count(*) FROM items"),
+        "{stdout}"
+    );
     assert!(stdout.contains("YOUNG"), "{stdout}");
     let none = db
         .lma()
