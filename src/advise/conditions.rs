@@ -58,17 +58,16 @@ pub fn accesses(root: &Node) -> Vec<Access> {
         let (Some(table), Some(alias)) = (&node.relation, &node.alias) else {
             continue;
         };
-        let access = match out.iter().position(|a| &a.alias == alias) {
-            Some(i) => &mut out[i],
-            None => {
-                out.push(Access {
-                    schema: node.schema.clone().unwrap_or_else(|| "public".to_owned()),
-                    table: table.clone(),
-                    alias: alias.clone(),
-                    ..Access::default()
-                });
-                out.last_mut().expect("just pushed")
-            }
+        if !out.iter().any(|a| &a.alias == alias) {
+            out.push(Access {
+                schema: node.schema.clone().unwrap_or_else(|| "public".to_owned()),
+                table: table.clone(),
+                alias: alias.clone(),
+                ..Access::default()
+            });
+        }
+        let Some(access) = out.iter_mut().find(|a| &a.alias == alias) else {
+            continue;
         };
         let conditions = [&node.index_cond, &node.recheck_cond, &node.filter];
         for text in conditions.into_iter().flatten() {
@@ -423,7 +422,7 @@ mod tests {
         assert_eq!(
             like,
             [Conjunct::Like {
-                expression: "(((first_name)::text || ' '::text) || email)".into()
+                expression: "((first_name)::text || ' '::text) || email".into()
             }]
         );
         assert_eq!(

@@ -256,7 +256,7 @@ async fn prune(
                 i != j
                     && ((small.size < big.size && cost <= big_cost * SERVES_AS_WELL)
                         || (small.size == big.size
-                            && (cost < big_cost || (cost == big_cost && i < j))))
+                            && (cost.total_cmp(&big_cost).then(i.cmp(&j)).is_lt())))
             })
         })
         .collect();

@@ -9,10 +9,8 @@ use crate::support::{fixture_copy, json, TestDb};
 
 async fn seeded_with_hypopg(drop: &[&str]) -> TestDb {
     let db = TestDb::from_template(seeded_template()).await;
-    let mut sql = String::from("CREATE EXTENSION hypopg;");
-    for index in drop {
-        sql.push_str(&format!("DROP INDEX {index};"));
-    }
+    let drops: Vec<String> = drop.iter().map(|i| format!("DROP INDEX {i};")).collect();
+    let sql = format!("CREATE EXTENSION hypopg;{}", drops.concat());
     db.client().await.batch_execute(&sql).await.unwrap();
     db
 }
