@@ -177,3 +177,96 @@ pub async fn quoted(client: &Client, name: &str) -> anyhow::Result<String> {
         .context("cannot quote an identifier")?;
     Ok(row.try_get(0)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::advise::candidate::Key;
+
+    fn index(
+        name: &str,
+        keys: &[(&str, bool)],
+        unique: bool,
+        predicate: Option<&str>,
+    ) -> ExistingIndex {
+        ExistingIndex {
+            name: name.into(),
+            method: "btree".into(),
+            unique,
+            constraint_backed: false,
+            keys: keys.iter().map(|(k, _)| (*k).to_owned()).collect(),
+            descending: keys.iter().map(|(_, d)| *d).collect(),
+            predicate: predicate.map(str::to_owned),
+        }
+    }
+
+    fn candidate(keys: &[(&str, bool)], predicate: Option<&str>) -> Candidate {
+        Candidate {
+            schema: "public".into(),
+            table: "leads".into(),
+            method: Method::Btree,
+            keys: keys
+                .iter()
+                .map(|(k, d)| Key {
+                    expr: (*k).into(),
+                    desc: *d,
+                    nulls: None,
+                    opclass: None,
+                })
+                .collect(),
+            include: Vec::new(),
+            predicate: predicate.map(str::to_owned),
+            rationale: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_plain_leading_prefix_in_the_same_directions_becomes_redundant() {
+        let table = TableInfo {
+            columns: Vec::new(),
+            indexes: vec![
+                index("by_org", &[("organization_id", false)], false, None),
+                index(
+                    "by_org_score_asc",
+                    &[("organization_id", false), ("score", false)],
+                    false,
+                    None,
+                ),
+                index("unique_org", &[("organization_id", false)], true, None),
+                index(
+                    "partial_org",
+                    &[("organization_id", false)],
+                    false,
+                    Some("is_active"),
+                ),
+            ],
+            rows: 0.0,
+        };
+        let full = candidate(&[("organization_id", false), ("score", true)], None);
+        assert_eq!(table.made_redundant_by(&full), ["by_org"]);
+        let partial = candidate(
+            &[("organization_id", false), ("score", true)],
+            Some("is_active"),
+        );
+        assert!(table.made_redundant_by(&partial).is_empty());
+    }
+
+    #[test]
+    fn an_existing_gin_key_is_found_whatever_the_parentheses() {
+        let mut gin = index(
+            "trgm",
+            &[("organization_id", false), ("(a::text || b)", false)],
+            false,
+            None,
+        );
+        gin.method = "gin".into();
+        let table = TableInfo {
+            columns: Vec::new(),
+            indexes: vec![gin],
+            rows: 0.0,
+        };
+        let mut wanted = candidate(&[("((a)::text || b)", false)], None);
+        wanted.method = Method::Gin;
+        assert_eq!(table.gin_serving(&wanted).as_deref(), Some("trgm"));
+    }
+}

@@ -49,7 +49,7 @@ pub async fn run(context: &Context, options: &Options) -> anyhow::Result<ExitSta
     report.database = database.describe();
     warn_about(context, &report);
     if let Some(dir) = &options.save_check {
-        report.saved_checks = save::save_all(&client, &report, dir).await?;
+        report.saved_checks = save::save_all(&client, &report, dir, &context.progress).await?;
         for path in &report.saved_checks {
             context.progress.note(None, &format!("wrote {path}"));
         }

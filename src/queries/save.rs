@@ -14,6 +14,7 @@ use anyhow::Context as _;
 use tokio_postgres::Client;
 
 use super::report::{QueriesReport, Statement};
+use crate::progress::Progress;
 
 const TYPE_NAMES: &str = "
 SELECT coalesce(array_agg(format_type(u.t, NULL) ORDER BY u.i), '{}')
@@ -34,6 +35,7 @@ pub async fn save_all(
     client: &Client,
     report: &QueriesReport,
     dir: &Path,
+    progress: &Progress,
 ) -> anyhow::Result<Vec<String>> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create the checks directory {}", dir.display()))?;
@@ -44,7 +46,7 @@ pub async fn save_all(
         };
         let path = dir.join(format!("{name}.sql"));
         if path.exists() {
-            eprintln!("note: {} exists and is kept", path.display());
+            progress.note(None, &format!("{} exists and is kept", path.display()));
             continue;
         }
         match check_file(client, &name, statement, report.min_mean_ms).await {
@@ -53,11 +55,11 @@ pub async fn save_all(
                     .with_context(|| format!("cannot write {}", path.display()))?;
                 written.push(path.display().to_string());
             }
-            Err(err) => eprintln!(
-                "warning: queryid {}: no check written: {}",
+            Err(err) => progress.warn(&format!(
+                "queryid {}: no check written: {}",
                 statement.queryid.unwrap_or_default(),
                 crate::exit::one_line(&err)
-            ),
+            )),
         }
     }
     Ok(written)

@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use crate::check::seeded_template;
+use crate::queries::keys;
 use crate::support::{fixture_copy, json, TestDb};
 
 async fn seeded_with_hypopg(drop: &[&str]) -> TestDb {
@@ -98,6 +99,42 @@ async fn each_dropped_index_is_proposed_and_once_built_as_printed_its_check_pass
         index_count(&db).await,
         indexes,
         "advise changed the database"
+    );
+    assert_eq!(
+        keys(&report),
+        ["checks", "database", "hypopg_version", "min_gain_percent"]
+    );
+    assert_eq!(
+        keys(&report["checks"][0]),
+        [
+            "check",
+            "cost_before",
+            "description",
+            "plan_before",
+            "proposals",
+            "rejected",
+            "samples",
+            "unvalidated",
+            "verification"
+        ]
+    );
+    assert_eq!(
+        keys(&report["checks"][0]["proposals"][0]),
+        [
+            "cost_after",
+            "gain",
+            "makes_redundant",
+            "method",
+            "migration",
+            "name",
+            "plan_after",
+            "rationale",
+            "size_bytes",
+            "statement",
+            "table",
+            "used_by_samples",
+            "write_cost"
+        ]
     );
     let client = db.client().await;
     for (advice, (check, index)) in report["checks"].as_array().unwrap().iter().zip(DROPPED) {

@@ -21,6 +21,17 @@ async fn with_statements() -> TestDb {
     db
 }
 
+pub(crate) fn keys(value: &Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    keys
+}
+
 fn listed<'a>(report: &'a Value, needle: &str) -> Vec<&'a Value> {
     report["statements"]
         .as_array()
@@ -143,7 +154,6 @@ async fn the_table_lists_the_slow_statement_on_one_line() {
         stdout.contains("SELECT pg_sleep($1), count(*) FROM items"),
         "{stdout}"
     );
-    assert!(stdout.contains("YOUNG"), "{stdout}");
     let none = db
         .lma()
         .args(["queries", "--min-mean-ms", "100000"])
