@@ -228,8 +228,13 @@ fn binary(text: &str) -> Option<Conjunct> {
             expression: left.to_owned(),
         });
     }
-    let column = column_of(left)?;
     let constant = is_constant(strip_parens(right));
+    let Some(column) = column_of(left) else {
+        // `lower(email) = lower($2)`: an expression index can serve an equality.
+        return (op == " = " && !constant && is_call(left)).then(|| Conjunct::Equal {
+            column: format!("({left})"),
+        });
+    };
     Some(match op {
         " = ANY " | " = " if constant => Conjunct::Constant {
             text: format!("({text})"),
@@ -256,6 +261,13 @@ fn column_of(text: &str) -> Option<String> {
         _ => text,
     };
     is_identifier(bare).then(|| bare.to_owned())
+}
+
+/// A function call over the row, e.g. `lower((email)::text)`.
+fn is_call(text: &str) -> bool {
+    text.split_once('(')
+        .is_some_and(|(name, _)| is_identifier(name))
+        && text.ends_with(')')
 }
 
 /// A literal with no parameter and no column: `'NEW'::lead_status`, `42`, `true`, `'{a,b}'::text[]`.
@@ -439,6 +451,12 @@ mod tests {
             ]
         );
         assert!(conjuncts("((a = 1) OR (b = 2))").is_empty());
+        assert_eq!(
+            conjuncts("(lower((email)::text) = lower($2))"),
+            [Conjunct::Equal {
+                column: "(lower((email)::text))".into()
+            }]
+        );
         assert_eq!(
             conjuncts("(created_at > (now() - '30 days'::interval))"),
             [Conjunct::Range {
