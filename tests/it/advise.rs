@@ -292,12 +292,6 @@ async fn advise_without_hypopg_exits_2_saying_how_to_enable_it() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("q.sql");
     std::fs::write(&file, "SELECT * FROM t WHERE id = $1").unwrap();
-    // A check file whose index exists: nothing to propose, exit 0.
-    let check_file = crate::support::fixture("checks_advise").join("lead_by_email.sql");
-    let (code, report) = advise(&db, &[check_file.to_str().unwrap()]);
-    assert_eq!(code, 0, "{report:#}");
-    assert_eq!(report["checks"][0]["check"], "lead_by_email");
-    assert_eq!(report["checks"][0]["proposals"], serde_json::json!([]));
     let output = db
         .lma()
         .args(["advise", file.to_str().unwrap(), "--param", "1"])
