@@ -228,6 +228,28 @@ async fn failing_advises_every_failing_check_of_a_catalog() {
             "{advice:#}"
         );
     }
+    // --verify builds the top B-tree on a copy and measures the check before and after.
+    let (_, report) = advise(&db, &["recent_leads", "--verify"]);
+    let advice = &report["checks"][0];
+    let verification = &advice["verification"];
+    let build = &verification["builds"][0];
+    assert_eq!(build["index"], advice["proposals"][0]["name"], "{advice:#}");
+    assert_eq!(build["used_by_samples"], build["samples"], "{advice:#}");
+    assert!(
+        build["after"]["buffers"].as_u64() < verification["before"]["buffers"].as_u64(),
+        "{advice:#}"
+    );
+    let missing: bool = db
+        .client()
+        .await
+        .query_one(
+            "SELECT to_regclass('idx_leads_org_created_desc') IS NULL",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    assert!(missing, "--verify built on the copy only");
 }
 
 #[tokio::test]
