@@ -58,7 +58,9 @@ pub fn accesses(root: &Node) -> Vec<Access> {
         let (Some(table), Some(alias)) = (&node.relation, &node.alias) else {
             continue;
         };
-        if !out.iter().any(|a| &a.alias == alias) {
+        // The same alias may name two tables in two subqueries.
+        let same = |a: &Access| &a.alias == alias && &a.table == table;
+        if !out.iter().any(same) {
             out.push(Access {
                 schema: node.schema.clone().unwrap_or_else(|| "public".to_owned()),
                 table: table.clone(),
@@ -66,7 +68,7 @@ pub fn accesses(root: &Node) -> Vec<Access> {
                 ..Access::default()
             });
         }
-        let Some(access) = out.iter_mut().find(|a| &a.alias == alias) else {
+        let Some(access) = out.iter_mut().find(|a| same(a)) else {
             continue;
         };
         let conditions = [&node.index_cond, &node.recheck_cond, &node.filter];
