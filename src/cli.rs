@@ -84,6 +84,10 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Start a throwaway PostgreSQL, run the whole product against it, and remove it.
     Demo(DemoArgs),
+    /// List the slow statements of the live workload (pg_stat_statements), busiest first.
+    Queries(QueriesArgs),
+    /// Propose indexes for a check or a query, validated by the planner through HypoPG.
+    Advise(AdviseArgs),
 }
 
 /// Where the migrations come from; shared by `migrate` and `status`.
@@ -331,6 +335,84 @@ pub struct DemoArgs {
     /// Keep the throwaway cluster's directory after the demo, for inspection.
     #[arg(long)]
     pub keep: bool,
+}
+
+/// Options of `lma queries`.
+#[derive(Debug, Args)]
+pub struct QueriesArgs {
+    /// List statements whose mean execution time is at least this many milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 200.0, value_parser = parse_non_negative)]
+    pub min_mean_ms: f64,
+
+    /// At most this many statements, by total execution time.
+    #[arg(long, value_name = "N", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub top: u32,
+
+    /// Write each listed statement as a check file (sql/checks format) into this directory,
+    /// with a params query to fill in; existing files are kept.
+    #[arg(long, value_name = "DIR")]
+    pub save_check: Option<PathBuf>,
+}
+
+impl QueriesArgs {
+    /// The plain options of `lma queries`.
+    #[must_use]
+    pub fn options(&self) -> crate::queries::Options {
+        crate::queries::Options {
+            min_mean_ms: self.min_mean_ms,
+            top: self.top,
+            save_check: self.save_check.clone(),
+        }
+    }
+}
+
+fn parse_non_negative(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if value >= 0.0 && value.is_finite() => Ok(value),
+        _ => Err(format!("{text:?} is not a number of 0 or more")),
+    }
+}
+
+fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(value) if (0.0..100.0).contains(&value) => Ok(value),
+        _ => Err(format!("{text:?} is not a percentage from 0 to below 100")),
+    }
+}
+
+/// Options of `lma advise`.
+#[derive(Debug, Args)]
+pub struct AdviseArgs {
+    /// What to advise on: a check's name (of the catalog, or of --checks DIR), a check file, or
+    /// a query file whose $1, $2… take the --param values (repeatable).
+    #[arg(value_name = "CHECK|FILE", required_unless_present = "failing")]
+    pub targets: Vec<String>,
+
+    /// A value of the query file's next parameter, as text (repeatable, in order).
+    #[arg(long = "param", value_name = "VALUE")]
+    pub params: Vec<String>,
+
+    /// Advise on every check that `lma check` fails (latency budgets judged unless
+    /// --no-latency).
+    #[arg(long, conflicts_with = "targets")]
+    pub failing: bool,
+
+    /// Keep only candidates that cut the estimated cost by at least this percentage.
+    #[arg(long, value_name = "PERCENT", default_value_t = 50.0, value_parser = parse_percent)]
+    pub min_gain: f64,
+
+    /// Build the best candidate for real on a throwaway copy of the tables it reads (a new
+    /// database on the same server, removed after) and measure the check before and after.
+    #[arg(long)]
+    pub verify: bool,
+
+    /// With --failing: do not judge p95_ms latency budgets.
+    #[arg(long)]
+    pub no_latency: bool,
+
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //!
 //! The binary is a thin shell around [`run`]; tests call the modules directly.
 
+pub mod advise;
 pub mod check;
 pub mod cli;
 pub mod config;
@@ -13,6 +14,7 @@ pub mod indexes;
 pub mod migrate;
 pub mod output;
 pub mod progress;
+pub mod queries;
 pub mod sandbox;
 pub mod seed;
 pub mod tls;
@@ -33,5 +35,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Check(args) => check::run(&context, &args).await,
         Command::Explain(args) => check::explain::run(&context, &args).await,
         Command::Demo(args) => demo::run(&context, &args).await,
+        Command::Queries(args) => queries::run(&context, &args.options()).await,
+        Command::Advise(args) => advise::run(&context, &args).await,
     }
 }

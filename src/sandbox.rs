@@ -216,11 +216,27 @@ impl Sandbox {
 
     fn server_options(&self) -> String {
         // Durability is worthless for a throwaway cluster; speed is not.
-        format!(
+        let mut options = format!(
             "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off",
             self.port,
             self.dir.display()
-        )
+        );
+        // `lma queries` reads pg_stat_statements, which only a preloaded library fills. A
+        // server package without contrib lacks it; the cluster then starts without it.
+        if self.has_library("pg_stat_statements") {
+            options.push_str(" -c shared_preload_libraries=pg_stat_statements");
+        }
+        options
+    }
+
+    /// Whether the server's library directory (`bin/../lib`, Debian's layout) has `name.so`.
+    fn has_library(&self, name: &str) -> bool {
+        let pg_ctl =
+            fs::canonicalize(self.tool_path("pg_ctl")).unwrap_or_else(|_| self.bin.join("pg_ctl"));
+        pg_ctl
+            .parent()
+            .and_then(Path::parent)
+            .is_some_and(|root| root.join("lib").join(format!("{name}.so")).is_file())
     }
 
     fn log_tail(&self) -> String {

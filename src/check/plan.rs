@@ -44,6 +44,22 @@ pub struct Node {
     pub join_filter: Option<String>,
     #[serde(rename = "Hash Cond")]
     pub hash_cond: Option<String>,
+    #[serde(rename = "Merge Cond")]
+    pub merge_cond: Option<String>,
+    /// The relation's alias in the query, as conditions name it under VERBOSE.
+    #[serde(rename = "Alias")]
+    pub alias: Option<String>,
+    /// The relation's schema (EXPLAIN VERBOSE only).
+    #[serde(rename = "Schema")]
+    pub schema: Option<String>,
+    /// The node's output expressions (EXPLAIN VERBOSE only).
+    #[serde(rename = "Output")]
+    pub output: Vec<String>,
+    #[serde(rename = "Sort Key")]
+    pub sort_key: Vec<String>,
+    /// The planner's estimated cost of the whole node, in its arbitrary units.
+    #[serde(rename = "Total Cost")]
+    pub total_cost: f64,
     #[serde(rename = "Plan Rows")]
     pub plan_rows: f64,
     #[serde(rename = "Actual Total Time")]
@@ -66,6 +82,10 @@ pub struct Node {
     pub shared_hit: u64,
     #[serde(rename = "Shared Read Blocks")]
     pub shared_read: u64,
+    #[serde(rename = "Local Hit Blocks")]
+    pub local_hit: u64,
+    #[serde(rename = "Local Read Blocks")]
+    pub local_read: u64,
     #[serde(rename = "Temp Read Blocks")]
     pub temp_read: u64,
     #[serde(rename = "Temp Written Blocks")]

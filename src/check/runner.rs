@@ -265,7 +265,7 @@ pub async fn run_once(
 
 /// A parameter sent as text, for the server to parse as whatever type it inferred.
 #[derive(Debug)]
-struct TextParam<'a>(Option<&'a str>);
+pub struct TextParam<'a>(pub Option<&'a str>);
 
 impl ToSql for TextParam<'_> {
     fn to_sql(&self, _: &Type, out: &mut BytesMut) -> Result<IsNull, Box<dyn Error + Sync + Send>> {

@@ -2,11 +2,13 @@
 
 mod support;
 
+mod advise;
 mod check;
 mod cli;
 mod corpus;
 mod indexes;
 mod migrate;
+mod queries;
 mod released;
 mod runner;
 mod safety;

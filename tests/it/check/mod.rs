@@ -248,7 +248,7 @@ fn expectations_are_judged_on_every_sample_plan() {
 // ---------------------------------------------------------------- against PostgreSQL
 
 /// The seeded template database, built once per run.
-fn seeded_template() -> &'static str {
+pub(crate) fn seeded_template() -> &'static str {
     static TEMPLATE: OnceLock<String> = OnceLock::new();
     TEMPLATE.get_or_init(|| template_of(Scale::Small.leads(), lma::seed::DEFAULT_SEED))
 }

@@ -1,0 +1,219 @@
+//! The report of `lma advise`: per check, the estimated cost now, the proposals the planner
+//! accepted (with the statement to run, cost and plan after, size and write cost), the
+//! candidates HypoPG cannot simulate, and why the others were dropped.
+
+use serde::Serialize;
+
+use crate::output::{Block, Report, Table, Tone};
+
+/// What `lma advise` prints.
+#[derive(Debug, Serialize)]
+pub struct AdviseReport {
+    pub database: String,
+    pub hypopg_version: String,
+    /// Proposals cut the estimated cost by at least this percentage.
+    pub min_gain_percent: f64,
+    pub checks: Vec<CheckAdvice>,
+}
+
+/// The advice for one check or query.
+#[derive(Debug, Serialize)]
+pub struct CheckAdvice {
+    pub check: String,
+    pub description: String,
+    /// The parameter samples costed.
+    pub samples: usize,
+    /// The mean estimated cost over the samples, as the database stands.
+    pub cost_before: f64,
+    pub plan_before: String,
+    /// Best first.
+    pub proposals: Vec<Proposal>,
+    /// Candidates HypoPG cannot simulate (GIN): proposed without a cost, for `--verify` or
+    /// a test build.
+    pub unvalidated: Vec<Unvalidated>,
+    pub rejected: Vec<Rejected>,
+    pub verification: Option<super::verify::Verification>,
+    /// The tables the query reads, as `(schema, table)`: what `--verify` copies.
+    #[serde(skip)]
+    pub tables: Vec<(String, String)>,
+    /// What `--verify` builds, named: the first proposal, else every candidate not costed.
+    #[serde(skip)]
+    pub to_verify: Vec<(String, super::candidate::Candidate)>,
+}
+
+/// One index the planner would use, and what it costs.
+#[derive(Debug, Clone, Serialize)]
+pub struct Proposal {
+    pub name: String,
+    /// `schema.table`.
+    pub table: String,
+    pub method: super::candidate::Method,
+    /// `CREATE INDEX CONCURRENTLY …;`, to run as printed.
+    pub statement: String,
+    /// A migration file that runs it: the no-transaction marker, then the statement.
+    pub migration: String,
+    pub rationale: String,
+    pub cost_after: f64,
+    /// The share of the cost it removes, 0 to 1.
+    pub gain: f64,
+    pub plan_after: String,
+    /// How many samples' plans use it.
+    pub used_by_samples: usize,
+    /// HypoPG's estimate of its size, in bytes.
+    pub size_bytes: i64,
+    pub write_cost: WriteCost,
+    /// Existing indexes that are a leading prefix of this one and could then be dropped.
+    pub makes_redundant: Vec<String>,
+}
+
+/// What the index adds to every write of the table.
+#[derive(Debug, Clone, Serialize)]
+pub struct WriteCost {
+    pub indexes_now: usize,
+    pub indexes_after: usize,
+    /// Rows the index would hold (the planner's estimate; fewer for a partial index).
+    pub rows_indexed: f64,
+    /// Bytes per index entry (size / rows): what an INSERT, or an UPDATE that cannot be HOT,
+    /// of a row it covers, adds to write.
+    pub bytes_per_entry: f64,
+}
+
+/// A candidate that could not be costed.
+#[derive(Debug, Clone, Serialize)]
+pub struct Unvalidated {
+    pub name: String,
+    pub statement: String,
+    pub rationale: String,
+    pub reason: String,
+}
+
+/// A candidate that was dropped, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rejected {
+    pub definition: String,
+    pub reason: String,
+}
+
+impl AdviseReport {
+    /// Whether any check got a proposal (a finding: an index the planner would use is missing).
+    #[must_use]
+    pub fn has_proposals(&self) -> bool {
+        self.checks
+            .iter()
+            .any(|c| !c.proposals.is_empty() || !c.unvalidated.is_empty())
+    }
+}
+
+impl Report for AdviseReport {
+    fn human(&self) -> Vec<Block> {
+        let mut blocks = vec![Block::Line(format!(
+            "{}: HypoPG {}, proposals cut the estimated cost by {}% or more",
+            self.database, self.hypopg_version, self.min_gain_percent
+        ))];
+        for check in &self.checks {
+            check.blocks(&mut blocks);
+        }
+        blocks
+    }
+}
+
+impl CheckAdvice {
+    fn blocks(&self, blocks: &mut Vec<Block>) {
+        blocks.push(Block::Heading(format!(
+            "{}: {}",
+            self.check, self.description
+        )));
+        blocks.push(Block::Line(format!(
+            "now: estimated cost {:.1} (mean of {} sample(s)), {}",
+            self.cost_before, self.samples, self.plan_before
+        )));
+        if self.proposals.is_empty() && self.unvalidated.is_empty() {
+            blocks.push(Block::Line(format!(
+                "No index the planner would use cuts the cost enough ({} candidate(s) tried).",
+                self.rejected.len()
+            )));
+        }
+        if !self.proposals.is_empty() {
+            blocks.push(Block::Table(self.table()));
+        }
+        for (rank, p) in self.proposals.iter().enumerate() {
+            blocks.push(Block::Line(format!(
+                "{}. {} ({}){}",
+                rank + 1,
+                p.name,
+                p.rationale,
+                redundant_note(&p.makes_redundant)
+            )));
+            blocks.push(Block::Line(format!("   plan after: {}", p.plan_after)));
+            for line in p.migration.lines() {
+                blocks.push(Block::Line(format!("   {line}")));
+            }
+        }
+        for u in &self.unvalidated {
+            blocks.push(Block::Line(format!(
+                "not costed ({}): {}",
+                u.reason, u.name
+            )));
+            blocks.push(Block::Line(format!("   {}", u.statement)));
+        }
+        if let Some(verification) = &self.verification {
+            verification.blocks(blocks);
+        }
+    }
+
+    fn table(&self) -> Table {
+        let mut table = Table::new(&[
+            "#",
+            "Index",
+            "Cost after",
+            "Gain",
+            "Size",
+            "Samples",
+            "Indexes",
+            "B/entry",
+        ])
+        .right_aligned(&[0, 2, 3, 4, 5, 6, 7]);
+        for (rank, p) in self.proposals.iter().enumerate() {
+            table.toned_row(vec![
+                ((rank + 1).to_string(), Tone::Plain),
+                (p.name.clone(), Tone::Plain),
+                (format!("{:.1}", p.cost_after), Tone::Plain),
+                (format!("{:.0}%", p.gain * 100.0), Tone::Good),
+                (human_bytes(p.size_bytes), Tone::Plain),
+                (
+                    format!("{}/{}", p.used_by_samples, self.samples),
+                    Tone::Plain,
+                ),
+                (
+                    format!(
+                        "{} → {}",
+                        p.write_cost.indexes_now, p.write_cost.indexes_after
+                    ),
+                    Tone::Plain,
+                ),
+                (format!("{:.0}", p.write_cost.bytes_per_entry), Tone::Plain),
+            ]);
+        }
+        table
+    }
+}
+
+fn redundant_note(names: &[String]) -> String {
+    if names.is_empty() {
+        String::new()
+    } else {
+        format!("; then redundant: {}", names.join(", "))
+    }
+}
+
+/// Bytes as kB, MB or GB.
+#[must_use]
+pub fn human_bytes(bytes: i64) -> String {
+    #[allow(clippy::cast_precision_loss)]
+    let b = bytes as f64;
+    match b {
+        b if b >= 1e9 => format!("{:.1} GB", b / 1e9),
+        b if b >= 1e6 => format!("{:.1} MB", b / 1e6),
+        b => format!("{:.0} kB", b / 1e3),
+    }
+}

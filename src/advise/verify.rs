@@ -1,0 +1,305 @@
+//! `lma advise --verify`: the best candidate built for real, on a throwaway copy, and the check
+//! measured under EXPLAIN (ANALYZE, BUFFERS) before and after.
+//!
+//! The copy is made of session-local temporary tables, in a second session of its own:
+//! `CREATE TEMP TABLE t (LIKE schema.t INCLUDING ALL)` (columns, defaults and every index), the
+//! rows copied, VACUUM (ANALYZE), and `pg_temp` first on the search path, so the check's
+//! unqualified names read the copies. Reading the originals takes the ACCESS SHARE lock any
+//! SELECT takes; nothing of the user's is written or locked against writers. The alternative,
+//! CREATE INDEX in a transaction that is rolled back, holds a SHARE lock on the user's table
+//! for the whole build and blocks every writer: a change in behaviour nobody asked for.
+//! The copies live in temp_buffers (local buffers), so buffers are counted shared + local.
+
+use anyhow::{bail, Context as _};
+use serde::Serialize;
+use tokio_postgres::Client;
+
+use super::candidate::Candidate;
+use super::plans;
+use super::report::CheckAdvice;
+use super::table;
+use super::Target;
+use crate::check::plan::{Explain, Node};
+use crate::check::runner::{self, Runs};
+use crate::check::Session;
+use crate::context::Context;
+use crate::output::Block;
+
+const INSERTABLE_COLUMNS: &str = "
+SELECT coalesce(string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum), '')
+FROM pg_attribute AS a
+WHERE a.attrelid = to_regclass(format('%I.%I', $1::text, $2::text))
+  AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''";
+
+/// Measured runs on the copy, before and after.
+const RUNS: Runs = Runs {
+    warmup: 2,
+    iterations: 5,
+};
+
+/// What the builds on the copy measured.
+#[derive(Debug, Serialize)]
+pub struct Verification {
+    /// The tables copied, with their rows.
+    pub copied: Vec<Copied>,
+    /// The check on the copy as the database stands.
+    pub before: Measured,
+    /// Each candidate built (the first proposal, else each one HypoPG could not cost), the
+    /// best first: used by the most samples, then the fewest buffers.
+    pub builds: Vec<Build>,
+}
+
+/// One candidate built on the copy, measured, and dropped again.
+#[derive(Debug, Serialize)]
+pub struct Build {
+    pub index: String,
+    /// The statement run on the copy (`pg_temp`).
+    pub statement: String,
+    pub after: Measured,
+    /// How many samples' plans read it.
+    pub used_by_samples: usize,
+    pub samples: usize,
+}
+
+/// One table copied.
+#[derive(Debug, Serialize)]
+pub struct Copied {
+    pub table: String,
+    pub rows: u64,
+}
+
+/// The check's runs on the copy.
+#[derive(Debug, Serialize)]
+pub struct Measured {
+    pub p50_ms: f64,
+    pub max_ms: f64,
+    /// The most buffers (shared + local, hit + read) of one execution over the samples.
+    pub buffers: u64,
+    pub plan: String,
+}
+
+impl Verification {
+    pub(super) fn blocks(&self, blocks: &mut Vec<Block>) {
+        let tables: Vec<String> = self
+            .copied
+            .iter()
+            .map(|c| format!("{} ({} rows)", c.table, c.rows))
+            .collect();
+        blocks.push(Block::Line(format!(
+            "verify, on a temporary copy of {}:",
+            tables.join(", ")
+        )));
+        blocks.push(Block::Line(measured_line("now", &self.before)));
+        for build in &self.builds {
+            let label = format!(
+                "with {} (used by {}/{} samples)",
+                build.index, build.used_by_samples, build.samples
+            );
+            blocks.push(Block::Line(measured_line(&label, &build.after)));
+        }
+    }
+}
+
+fn measured_line(label: &str, m: &Measured) -> String {
+    format!(
+        "   {label}: p50 {:.3} ms, max {:.3} ms, {} buffers, {}",
+        m.p50_ms, m.max_ms, m.buffers, m.plan
+    )
+}
+
+/// Builds the advice's candidates on a copy and measures; `None` without any.
+pub async fn run(
+    context: &Context,
+    session: &Session,
+    target: &Target,
+    advice: &CheckAdvice,
+) -> anyhow::Result<Option<Verification>> {
+    if advice.to_verify.is_empty() {
+        return Ok(None);
+    }
+    let client = context.database()?.connect().await?;
+    // Local buffers are sized at the first use of a temporary table, so this comes first.
+    client
+        .batch_execute("SET temp_buffers = '1GB'")
+        .await
+        .context("cannot size temp_buffers for the copy")?;
+    runner::prepare_session(&client, &session.options).await?;
+    let result = measure_on_copy(context, &client, target, advice).await;
+    // A closed session drops its temporary tables; DISCARD says so at once.
+    let _ = client.batch_execute("DISCARD TEMP").await;
+    result.map(Some)
+}
+
+async fn measure_on_copy(
+    context: &Context,
+    client: &Client,
+    target: &Target,
+    advice: &CheckAdvice,
+) -> anyhow::Result<Verification> {
+    let mut copied = Vec::new();
+    for (schema, table) in &advice.tables {
+        context.progress.note(
+            None,
+            &format!("copying {schema}.{table} into a temporary table"),
+        );
+        copied.push(copy(client, schema, table).await?);
+    }
+    client
+        .query_one(
+            "SELECT set_config('search_path', 'pg_temp, ' || current_setting('search_path'), false)",
+            &[],
+        )
+        .await
+        .context("cannot put the copies first on the search path")?;
+    let samples = advice_samples(target, client).await?;
+    let first = samples.first().cloned().unwrap_or_default();
+    let generic = plans::generic(client, &target.check, &first).await?;
+    if let Some(original) = reads_original(&generic.plan) {
+        bail!(
+            "--verify: the query names {original} with its schema, so it cannot be pointed at \
+             a temporary copy"
+        );
+    }
+    let (before, _) = measured(client, target, samples.clone()).await?;
+    let mut builds = Vec::new();
+    for (name, candidate) in &advice.to_verify {
+        builds.push(build(client, target, &samples, name, candidate).await?);
+    }
+    builds.sort_by(|a, b| {
+        b.used_by_samples
+            .cmp(&a.used_by_samples)
+            .then(a.after.buffers.cmp(&b.after.buffers))
+    });
+    Ok(Verification {
+        copied,
+        before,
+        builds,
+    })
+}
+
+/// Builds one candidate on the copy, measures the check, and drops it again.
+async fn build(
+    client: &Client,
+    target: &Target,
+    samples: &[Vec<Option<String>>],
+    name: &str,
+    candidate: &Candidate,
+) -> anyhow::Result<Build> {
+    let table = format!("pg_temp.{}", table::quoted(client, &candidate.table).await?);
+    let index = if super::conditions::is_identifier(name) {
+        name.to_owned()
+    } else {
+        crate::queries::quote_ident(name)
+    };
+    let statement = format!("CREATE INDEX {index} {}", candidate.body(&table));
+    client
+        .batch_execute(&statement)
+        .await
+        .with_context(|| format!("--verify: {statement} failed on the copy"))?;
+    client
+        .batch_execute(&format!("ANALYZE {table}"))
+        .await
+        .context("cannot analyze the copy")?;
+    let (after, plans) = measured(client, target, samples.to_vec()).await?;
+    client
+        .batch_execute(&format!("DROP INDEX pg_temp.{index}"))
+        .await
+        .context("cannot drop the index built on the copy")?;
+    let used_by_samples = plans
+        .iter()
+        .filter(|e| e.plan.indexes().iter().any(|u| u.index == name))
+        .count();
+    Ok(Build {
+        index: name.to_owned(),
+        statement,
+        after,
+        used_by_samples,
+        samples: plans.len(),
+    })
+}
+
+async fn advice_samples(
+    target: &Target,
+    client: &Client,
+) -> anyhow::Result<Vec<Vec<Option<String>>>> {
+    match &target.samples {
+        Some(samples) => Ok(samples.clone()),
+        None => runner::samples(client, &target.check).await,
+    }
+}
+
+/// Copies one table into a temporary table of the same name, with its indexes.
+async fn copy(client: &Client, schema: &str, table: &str) -> anyhow::Result<Copied> {
+    let source = format!(
+        "{}.{}",
+        table::quoted(client, schema).await?,
+        table::quoted(client, table).await?
+    );
+    let copy = format!("pg_temp.{}", table::quoted(client, table).await?);
+    let columns: String = client
+        .query_one(INSERTABLE_COLUMNS, &[&schema, &table])
+        .await
+        .with_context(|| format!("cannot read the columns of {source}"))?
+        .try_get(0)?;
+    let sql = format!(
+        "CREATE TEMP TABLE {copy} (LIKE {source} INCLUDING ALL);
+         INSERT INTO {copy} ({columns}) SELECT {columns} FROM {source};"
+    );
+    client
+        .batch_execute(&sql)
+        .await
+        .with_context(|| format!("--verify: cannot copy {source} into a temporary table"))?;
+    client
+        .batch_execute(&format!("VACUUM (ANALYZE) {copy}"))
+        .await
+        .with_context(|| format!("cannot vacuum the copy of {source}"))?;
+    let rows: i64 = client
+        .query_one(&format!("SELECT count(*) FROM {copy}"), &[])
+        .await?
+        .try_get(0)?;
+    Ok(Copied {
+        table: format!("{schema}.{table}"),
+        rows: u64::try_from(rows).unwrap_or(0),
+    })
+}
+
+/// A relation the plan reads outside `pg_temp`, when the copies were meant to be read.
+fn reads_original(root: &Node) -> Option<String> {
+    root.walk().into_iter().find_map(|(node, _)| {
+        let schema = node.schema.as_deref()?;
+        let relation = node.relation.as_deref()?;
+        (!schema.starts_with("pg_temp")).then(|| format!("{schema}.{relation}"))
+    })
+}
+
+async fn measured(
+    client: &Client,
+    target: &Target,
+    samples: Vec<Vec<Option<String>>>,
+) -> anyhow::Result<(Measured, Vec<Explain>)> {
+    let m = runner::measure(client, &target.check, samples, RUNS, false).await?;
+    let buffers = m
+        .plans
+        .iter()
+        .map(|e| all_buffers(&e.plan))
+        .max()
+        .unwrap_or(0);
+    let plan = m
+        .plans
+        .first()
+        .map(|e| e.plan.fingerprint())
+        .unwrap_or_default();
+    Ok((
+        Measured {
+            p50_ms: runner::percentile(&m.times_ms, 0.5),
+            max_ms: m.times_ms.iter().copied().fold(0.0, f64::max),
+            buffers,
+            plan,
+        },
+        m.plans,
+    ))
+}
+
+fn all_buffers(node: &Node) -> u64 {
+    node.shared_hit + node.shared_read + node.local_hit + node.local_read
+}
