@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use crate::check::seeded_template;
-use crate::queries::keys;
+use crate::support::keys;
 use crate::support::{fixture_copy, json, TestDb};
 
 async fn seeded_with_hypopg(drop: &[&str]) -> TestDb {

@@ -21,17 +21,6 @@ async fn with_statements() -> TestDb {
     db
 }
 
-pub(crate) fn keys(value: &Value) -> Vec<&str> {
-    let mut keys: Vec<&str> = value
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
-    keys
-}
-
 fn listed<'a>(report: &'a Value, needle: &str) -> Vec<&'a Value> {
     report["statements"]
         .as_array()

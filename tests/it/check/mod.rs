@@ -16,7 +16,7 @@ use lma::check::relations::Relations;
 use lma::seed::plan::Scale;
 use serde_json::Value;
 
-use crate::support::{connect, fixture, server, TestDb};
+use crate::support::{connect, fixture, keys, server, TestDb};
 
 mod foreign;
 mod partitions;
@@ -333,17 +333,6 @@ const QUICK: &[&str] = &[
     "--warmup",
     "1",
 ];
-
-fn keys(value: &Value) -> Vec<&str> {
-    let mut keys: Vec<&str> = value
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
-    keys.sort_unstable();
-    keys
-}
 
 #[tokio::test]
 async fn every_check_passes_on_a_seeded_database_and_the_reports_have_a_stable_shape() {

@@ -389,3 +389,15 @@ pub fn pg_tool(name: &str) -> PathBuf {
         PathBuf::from(name)
     }
 }
+
+/// The keys of a JSON object, sorted: what a test pins of a report's shape.
+pub fn keys(value: &serde_json::Value) -> Vec<&str> {
+    let mut keys: Vec<&str> = value
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    keys
+}
