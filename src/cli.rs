@@ -84,6 +84,13 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Start a throwaway PostgreSQL, run the whole product against it, and remove it.
     Demo(DemoArgs),
+    /// Lint migrations with squawk's rules, as lma's runner will run them, and lma's own:
+    /// the pending ones of the database when one is given, else all (--format junit|github
+    /// for CI).
+    Lint(LintArgs),
+    /// Compare the database's schema, object by object, with the schema its migrations make
+    /// on a throwaway cluster; report what was added, is missing or changed, and the fix.
+    Drift(DriftArgs),
 }
 
 /// Where the migrations come from; shared by `migrate` and `status`.
@@ -102,6 +109,62 @@ impl Command {
     #[must_use]
     pub fn is_round_trip_bound(&self) -> bool {
         matches!(self, Self::Migrate(_) | Self::Status(_) | Self::Baseline(_))
+    }
+
+    /// Whether the command's report can be printed in `format` (every one has table and JSON).
+    #[must_use]
+    pub fn accepts(&self, format: Format) -> bool {
+        format.is_universal() || matches!(self, Self::Lint(_))
+    }
+}
+
+/// Options of `lma drift`.
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// Build the migrations' schema in a scratch database on this server (lma creates and
+    /// drops it) instead of on a throwaway cluster from the local PostgreSQL binaries.
+    #[arg(long, value_name = "URL")]
+    pub scratch_url: Option<String>,
+}
+
+impl DriftArgs {
+    /// The plain options of `drift`.
+    #[must_use]
+    pub fn options(&self) -> crate::drift::Options {
+        crate::drift::Options {
+            migrations: self.source.migrations.clone(),
+            scratch_url: self.scratch_url.clone(),
+        }
+    }
+}
+
+/// Options of `lma lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// Lint every migration, not only those the database has not applied.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Lint these SQL files instead of a migration set.
+    #[arg(value_name = "FILE", conflicts_with_all = ["migrations", "all"])]
+    pub files: Vec<PathBuf>,
+}
+
+impl LintArgs {
+    /// The plain options of `lint`.
+    #[must_use]
+    pub fn options(&self) -> crate::lint::Options {
+        crate::lint::Options {
+            migrations: self.source.migrations.clone(),
+            files: self.files.clone(),
+            all: self.all,
+        }
     }
 }
 

@@ -8,8 +8,10 @@ pub mod config;
 pub mod context;
 pub mod db;
 pub mod demo;
+pub mod drift;
 pub mod exit;
 pub mod indexes;
+pub mod lint;
 pub mod migrate;
 pub mod output;
 pub mod progress;
@@ -24,6 +26,13 @@ use exit::ExitStatus;
 /// Runs one `lma` command. `Err` is an operational failure (exit 2); findings are `Ok`.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     let context = Context::new(&cli.global)?;
+    if !cli.command.accepts(context.format) {
+        anyhow::bail!(
+            "--format {} is only for lma lint",
+            clap::ValueEnum::to_possible_value(&context.format)
+                .map_or_else(String::new, |v| v.get_name().to_owned())
+        );
+    }
     match cli.command {
         Command::Migrate(args) => migrate::run(&context, &args).await,
         Command::Status(args) => migrate::status::run(&context, &args).await,
@@ -33,5 +42,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Check(args) => check::run(&context, &args).await,
         Command::Explain(args) => check::explain::run(&context, &args).await,
         Command::Demo(args) => demo::run(&context, &args).await,
+        Command::Lint(args) => lint::run(&context, &args.options()).await,
+        Command::Drift(args) => drift::run(&context, &args.options()).await,
     }
 }
