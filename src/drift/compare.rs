@@ -41,6 +41,10 @@ pub struct Difference {
     pub migrations: Option<String>,
     /// SQL that makes the database match the migrations, when it is simple.
     pub fix: Option<String>,
+    /// Differences of objects inside this one (its columns, indexes, grants, comments, …),
+    /// folded into it: an added table's fix drops them all, a missing one's cannot be simple.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub covers: Vec<String>,
     /// Why the difference is accepted ([[drift.ignore]]); accepted ones never fail the run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignored: Option<String>,
@@ -80,7 +84,63 @@ pub fn compare(database: &Catalog, migrations: &Catalog) -> Vec<Difference> {
         }
     }
     out.sort_by(|a, b| (&a.kind, &a.name).cmp(&(&b.kind, &b.name)));
-    out
+    fold(out)
+}
+
+/// Kinds whose objects hold others, named after them (`public.t` holds `public.t.c`).
+const CONTAINERS: [&str; 10] = [
+    "schema",
+    "table",
+    "view",
+    "materialized view",
+    "function",
+    "procedure",
+    "sequence",
+    "enum",
+    "domain",
+    "aggregate",
+];
+
+/// Folds each difference inside an added or missing container into the container's.
+fn fold(differences: Vec<Difference>) -> Vec<Difference> {
+    let containers: Vec<(Change, String, String)> = differences
+        .iter()
+        .filter(|d| d.change != Change::Changed && CONTAINERS.contains(&d.kind.as_str()))
+        .map(|d| (d.change, d.kind.clone(), d.name.clone()))
+        .collect();
+    let mut kept: Vec<Difference> = Vec::new();
+    let mut folded: Vec<(usize, String)> = Vec::new();
+    for difference in differences {
+        let parent = containers.iter().position(|(change, kind, name)| {
+            *change == difference.change
+                && !(kind == &difference.kind && name == &difference.name)
+                && names_inside(&difference.name, name)
+        });
+        match parent {
+            Some(at) => folded.push((at, format!("{} {}", difference.kind, difference.name))),
+            None => kept.push(difference),
+        }
+    }
+    for (at, child) in folded {
+        let (change, kind, name) = &containers[at];
+        if let Some(parent) = kept
+            .iter_mut()
+            .find(|d| d.change == *change && &d.kind == kind && &d.name == name)
+        {
+            parent.covers.push(child);
+        }
+    }
+    kept
+}
+
+/// Whether `name` mentions `container` as a whole name: at its start or after a space, and
+/// followed by its end, a `.` or a space.
+fn names_inside(name: &str, container: &str) -> bool {
+    name.match_indices(container).any(|(at, _)| {
+        let before = name[..at].chars().next_back();
+        let after = name[at + container.len()..].chars().next();
+        before.is_none_or(|c| c == ' ') && after.is_none_or(|c| c == '.' || c == ' ')
+    })
 }
 
 fn difference(change: Change, ours: Option<&Object>, theirs: Option<&Object>) -> Difference {
@@ -92,6 +152,7 @@ fn difference(change: Change, ours: Option<&Object>, theirs: Option<&Object>) ->
         database: ours.map(|o| o.definition.clone()),
         migrations: theirs.map(|o| o.definition.clone()),
         fix: fix(change, ours, theirs),
+        covers: Vec::new(),
         ignored: None,
     }
 }
@@ -188,6 +249,23 @@ mod tests {
                 (Change::Added, "index"),
                 (Change::Changed, "policy")
             ]
+        );
+    }
+
+    #[test]
+    fn what_is_inside_an_added_table_is_folded_into_it() {
+        let db = catalog(&[
+            object("table", "public.t", "table"),
+            object("column", "public.t.a", "int"),
+            object("grant", "TABLE public.t to app: SELECT", "granted"),
+            object("column", "public.t2.a", "int"),
+        ]);
+        let diffs = compare(&db, &Catalog::new());
+        let names: Vec<&str> = diffs.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, ["public.t2.a", "public.t"]);
+        assert_eq!(
+            diffs[1].covers,
+            ["column public.t.a", "grant TABLE public.t to app: SELECT"]
         );
     }
 

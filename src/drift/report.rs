@@ -30,9 +30,10 @@ impl DriftReport {
 
 impl Report for DriftReport {
     fn human(&self) -> Vec<Block> {
-        let at = self
-            .version
-            .map_or_else(|| "every migration".to_owned(), |v| format!("V{v}"));
+        let at = self.version.map_or_else(
+            || "all the migrations (the database has no history)".to_owned(),
+            |v| format!("the migrations up to V{v}"),
+        );
         let active: Vec<&Difference> = self
             .differences
             .iter()
@@ -46,7 +47,11 @@ impl Report for DriftReport {
                 table.row([
                     d.change.label().to_owned(),
                     d.kind.clone(),
-                    d.name.clone(),
+                    if d.covers.is_empty() {
+                        d.name.clone()
+                    } else {
+                        format!("{} (and {} inside it)", d.name, d.covers.len())
+                    },
                     d.database.clone().unwrap_or_else(|| "-".into()),
                     d.migrations.clone().unwrap_or_else(|| "-".into()),
                     d.fix.clone().unwrap_or_else(|| "(none simple)".into()),
@@ -56,7 +61,7 @@ impl Report for DriftReport {
         }
         let ignored = self.differences.len() - active.len();
         let mut summary = format!(
-            "{}: {} object{} compared with the migrations up to {at}: {} difference{}",
+            "{}: {} object{} compared with {at}: {} difference{}",
             self.database,
             self.objects,
             if self.objects == 1 { "" } else { "s" },

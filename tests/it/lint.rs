@@ -161,7 +161,7 @@ fn github_and_junit_formats_carry_each_finding() {
     let text = String::from_utf8_lossy(&github.stdout);
     assert!(
         text.starts_with(&format!(
-            "::error file={},line=2,col=1,title=ban-drop-column::",
+            "::error file={},line=2,col=21,title=ban-drop-column::",
             file.display()
         )),
         "{text}"
