@@ -91,6 +91,9 @@ pub enum Command {
     /// Compare the database's schema, object by object, with the schema its migrations make
     /// on a throwaway cluster; report what was added, is missing or changed, and the fix.
     Drift(DriftArgs),
+    /// The CI pipeline as one report: lint, migrate --dry-run, drift, check and indexes; the
+    /// exit status is the worst step's.
+    Verify(VerifyArgs),
 }
 
 /// Where the migrations come from; shared by `migrate` and `status`.
@@ -114,7 +117,9 @@ impl Command {
     /// Whether the command's report can be printed in `format` (every one has table and JSON).
     #[must_use]
     pub fn accepts(&self, format: Format) -> bool {
-        format.is_universal() || matches!(self, Self::Lint(_))
+        format.is_universal()
+            || matches!(self, Self::Lint(_))
+            || (format == Format::Junit && matches!(self, Self::Verify(_)))
     }
 }
 
@@ -137,6 +142,44 @@ impl DriftArgs {
         crate::drift::Options {
             migrations: self.source.migrations.clone(),
             scratch_url: self.scratch_url.clone(),
+        }
+    }
+}
+
+/// Options of `lma verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// Run only these steps [default: lint,migrate,drift,check,indexes].
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STEP[,STEP...]")]
+    pub steps: Vec<crate::verify::Step>,
+
+    /// Build scratch databases (drift; check of a database without data) on this server
+    /// instead of on a throwaway cluster.
+    #[arg(long, value_name = "URL")]
+    pub scratch_url: Option<String>,
+
+    /// Write a JUnit XML report here, a testsuite per step.
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
+
+    /// Append a Markdown summary here [default: $GITHUB_STEP_SUMMARY when it is set].
+    #[arg(long, value_name = "PATH")]
+    pub summary: Option<PathBuf>,
+}
+
+impl VerifyArgs {
+    /// The plain options of `verify`.
+    #[must_use]
+    pub fn options(&self) -> crate::verify::Options {
+        crate::verify::Options {
+            steps: self.steps.clone(),
+            migrations: self.source.migrations.clone(),
+            scratch_url: self.scratch_url.clone(),
+            junit: self.junit.clone(),
+            summary: self.summary.clone(),
         }
     }
 }

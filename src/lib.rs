@@ -18,6 +18,7 @@ pub mod progress;
 pub mod sandbox;
 pub mod seed;
 pub mod tls;
+pub mod verify;
 
 use cli::{Cli, Command};
 use context::Context;
@@ -28,7 +29,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     let context = Context::new(&cli.global)?;
     if !cli.command.accepts(context.format) {
         anyhow::bail!(
-            "--format {} is only for lma lint",
+            "--format {} is not available for this command (junit: lint and verify; github: lint)",
             clap::ValueEnum::to_possible_value(&context.format)
                 .map_or_else(String::new, |v| v.get_name().to_owned())
         );
@@ -44,5 +45,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Demo(args) => demo::run(&context, &args).await,
         Command::Lint(args) => lint::run(&context, &args.options()).await,
         Command::Drift(args) => drift::run(&context, &args.options()).await,
+        Command::Verify(args) => verify::run(&context, &args.options()).await,
     }
 }

@@ -181,7 +181,7 @@ fn github_and_junit_formats_carry_each_finding() {
         .output()
         .unwrap();
     assert_eq!(other.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&other.stderr).contains("only for lma lint"));
+    assert!(String::from_utf8_lossy(&other.stderr).contains("not available for this command"));
 }
 
 #[test]

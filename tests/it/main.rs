@@ -15,3 +15,4 @@ mod schema;
 mod seed;
 mod seed_safety;
 mod tls;
+mod verify;
