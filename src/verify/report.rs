@@ -71,12 +71,13 @@ pub struct VerifyReport {
 }
 
 impl VerifyReport {
-    /// The worst step's status.
+    /// The worst step's status; skipped steps count as passed.
     #[must_use]
     pub fn worst(steps: &[StepOutcome]) -> Status {
         steps
             .iter()
             .map(|s| s.status)
+            .filter(|s| *s != Status::Skipped)
             .max()
             .unwrap_or(Status::Passed)
     }
@@ -229,5 +230,57 @@ impl Report for VerifyReport {
         }
         xml.push_str("</testsuites>\n");
         Some(xml)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn step(status: Status) -> StepOutcome {
+        StepOutcome {
+            step: "lint",
+            status,
+            summary: "x | y".into(),
+            milliseconds: 1500,
+            report: None,
+            cases: vec![Case {
+                name: "V1 a".into(),
+                failure: (status == Status::Findings).then(|| "bad".to_owned()),
+            }],
+        }
+    }
+
+    #[test]
+    fn the_worst_step_wins_and_skipped_steps_count_as_passed() {
+        assert_eq!(
+            VerifyReport::worst(&[step(Status::Skipped)]),
+            Status::Passed
+        );
+        let steps = [
+            step(Status::Passed),
+            step(Status::Error),
+            step(Status::Findings),
+        ];
+        assert_eq!(VerifyReport::worst(&steps), Status::Error);
+        assert_eq!(Status::Findings.exit(), ExitStatus::Findings);
+    }
+
+    #[test]
+    fn the_summary_escapes_table_cells_and_lists_failures() {
+        let steps = vec![step(Status::Findings)];
+        let report = VerifyReport {
+            database: "db".into(),
+            status: VerifyReport::worst(&steps),
+            steps,
+        };
+        let md = report.markdown();
+        assert!(
+            md.contains("| lint | ❌ findings | 1500 | x \\| y |"),
+            "{md}"
+        );
+        assert!(md.contains("- `V1 a`: bad"), "{md}");
+        let xml = report.junit().unwrap();
+        assert!(xml.contains("time=\"1.500\""), "{xml}");
     }
 }

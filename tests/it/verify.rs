@@ -19,6 +19,9 @@ async fn verify_on_a_fresh_database_writes_the_junit_file_and_the_summary() {
             "--scratch-url",
             &server().url("postgres"),
         ])
+        // check (with its seeded scratch database) runs in the workflow test below: one small
+        // seed and its checks at a time keep the machine of the latency-judged check tests quiet.
+        .args(["--steps", "lint,migrate,drift,indexes"])
         .arg("--junit")
         .arg(&junit)
         .arg("--summary")
@@ -44,20 +47,16 @@ async fn verify_on_a_fresh_database_writes_the_junit_file_and_the_summary() {
             ("lint", "passed"),
             ("migrate", "passed"),
             ("drift", "passed"),
-            ("check", "passed"),
+            ("check", "skipped"),
             ("indexes", "passed")
         ]
     );
-    assert!(report["steps"][3]["summary"]
-        .as_str()
-        .unwrap()
-        .contains("seeded throwaway"));
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert_eq!(xml.matches("<testsuite ").count(), 5, "{xml}");
     assert!(xml.contains("failures=\"0\""), "{xml}");
     let md = std::fs::read_to_string(&summary).unwrap();
     assert!(md.starts_with("## lma verify: passed"), "{md}");
-    assert_eq!(md.matches("✅").count(), 5, "{md}");
+    assert_eq!(md.matches("✅").count(), 4, "{md}");
 }
 
 #[tokio::test]
@@ -173,4 +172,5 @@ async fn the_ci_workflow_commands_pass_on_a_fresh_database() {
     assert_eq!(xml.matches("<testsuite ").count(), 5);
     let md = std::fs::read_to_string(&summary).unwrap();
     assert!(md.starts_with("## lma verify: passed"), "{md}");
+    assert!(md.contains("on a seeded throwaway database"), "{md}");
 }
