@@ -83,8 +83,37 @@ pub fn compare(database: &Catalog, migrations: &Catalog) -> Vec<Difference> {
             out.push(difference(Change::Missing, None, Some(theirs)));
         }
     }
-    out.sort_by(|a, b| (&a.kind, &a.name).cmp(&(&b.kind, &b.name)));
+    out.sort_by(|a, b| (rank(&a.kind), &a.kind, &a.name).cmp(&(rank(&b.kind), &b.kind, &b.name)));
     fold(out)
+}
+
+/// The order in which fixes can run: what others depend on first, comments and grants last.
+const ORDER: [&str; 21] = [
+    "schema",
+    "extension",
+    "enum",
+    "domain",
+    "sequence",
+    "table",
+    "column",
+    "not null",
+    "default",
+    "constraint",
+    "index",
+    "function",
+    "procedure",
+    "aggregate",
+    "view",
+    "materialized view",
+    "trigger",
+    "row level security",
+    "policy",
+    "grant",
+    "comment",
+];
+
+fn rank(kind: &str) -> usize {
+    ORDER.iter().position(|k| *k == kind).unwrap_or(ORDER.len())
 }
 
 /// Kinds whose objects hold others, named after them (`public.t` holds `public.t.c`).

@@ -80,16 +80,17 @@ async fn drift_reports_each_hand_made_change_once_and_its_fix_sql_runs() {
     assert_eq!(code, Some(1));
     let found = differences(&report);
     let expected = [
-        ("changed", "constraint", "public.leads.ck_leads_score_range"),
-        ("changed", "default", "public.leads.score"),
+        // In the order the fixes can run: the enum first, comments and grants last.
         ("changed", "enum", "public.lead_status_enum"),
+        ("changed", "default", "public.leads.score"),
+        ("changed", "constraint", "public.leads.ck_leads_score_range"),
         (
             "added",
             "index",
             "public.leads USING btree (lower((email)::text))",
         ),
-        ("missing", "policy", "public.lead_notes.tenant_isolation"),
         ("changed", "view", "public.v_lead_summary"),
+        ("missing", "policy", "public.lead_notes.tenant_isolation"),
     ];
     let expected: Vec<(String, String, String)> = expected
         .iter()
@@ -97,6 +98,7 @@ async fn drift_reports_each_hand_made_change_once_and_its_fix_sql_runs() {
         .collect();
     assert_eq!(found, expected, "{report:#}");
     let default = &report["differences"][1];
+    assert_eq!(default["kind"], "default");
     assert_eq!(
         (default["database"].as_str(), default["migrations"].as_str()),
         (Some("5"), Some("0"))
@@ -109,18 +111,7 @@ async fn drift_reports_each_hand_made_change_once_and_its_fix_sql_runs() {
             );
             continue;
         };
-        for statement in fix
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .collect::<Vec<_>>()
-            .join("\n")
-            .split_inclusive(";\n")
-        {
-            client
-                .batch_execute(statement)
-                .await
-                .unwrap_or_else(|err| panic!("{statement}: {err}"));
-        }
+        run_fix(&client, fix).await;
     }
     let (code, report) = drift(&db, &[]);
     assert_eq!(code, Some(1));
@@ -129,6 +120,71 @@ async fn drift_reports_each_hand_made_change_once_and_its_fix_sql_runs() {
         .map(|(_, kind, _)| kind)
         .collect();
     assert_eq!(left, ["enum"], "{report:#}");
+}
+
+/// Runs a fix as psql would: statement by statement (CONCURRENTLY cannot share a batch).
+async fn run_fix(client: &tokio_postgres::Client, fix: &str) {
+    for statement in lma::migrate::statements::split(fix).statements {
+        client
+            .batch_execute(&statement.text)
+            .await
+            .unwrap_or_else(|err| panic!("{}: {err}", statement.text));
+    }
+}
+
+const MORE_HAND_MADE: &str = "
+ALTER TABLE leads ADD COLUMN extra text;
+COMMENT ON TABLE leads IS 'by hand';
+REVOKE SELECT ON leads FROM lma_app;
+ALTER TABLE users DISABLE ROW LEVEL SECURITY;
+CREATE FUNCTION public.hotfix() RETURNS int LANGUAGE sql AS 'SELECT 1';
+ALTER SEQUENCE leads_id_seq CACHE 10;
+DROP INDEX idx_activity_logs_org_created;
+DROP TRIGGER users_summarize_insert ON users;
+CREATE OR REPLACE FUNCTION public.lead_tag_set(tags jsonb) RETURNS SETOF text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 'x' $$;
+CREATE TABLE public.scratchpad (id bigint PRIMARY KEY, note text);
+";
+
+#[tokio::test]
+async fn the_fix_sql_of_every_other_kind_runs_and_brings_the_database_back() {
+    let db = TestDb::migrated().await;
+    let client = db.client().await;
+    client.batch_execute(MORE_HAND_MADE).await.unwrap();
+    let (code, report) = drift(&db, &[]);
+    assert_eq!(code, Some(1));
+    let kinds: Vec<String> = differences(&report)
+        .into_iter()
+        .map(|(change, kind, _)| format!("{change} {kind}"))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "changed sequence",
+            "added table",
+            "added column",
+            "missing index",
+            "added function",
+            "changed function",
+            "missing trigger",
+            "missing row level security",
+            "missing grant",
+            "missing comment",
+            "added comment",
+        ],
+        "{report:#}"
+    );
+    let table = &report["differences"][1];
+    assert_eq!(table["covers"].as_array().unwrap().len(), 4, "{table:#}");
+    for difference in report["differences"].as_array().unwrap() {
+        run_fix(&client, difference["fix"].as_str().unwrap()).await;
+    }
+    let (code, report) = drift(&db, &[]);
+    assert_eq!(
+        (code, differences(&report)),
+        (Some(0), Vec::new()),
+        "{report:#}"
+    );
 }
 
 #[tokio::test]
