@@ -291,9 +291,9 @@ mod tests {
         ]);
         let diffs = compare(&db, &Catalog::new());
         let names: Vec<&str> = diffs.iter().map(|d| d.name.as_str()).collect();
-        assert_eq!(names, ["public.t2.a", "public.t"]);
+        assert_eq!(names, ["public.t", "public.t2.a"]);
         assert_eq!(
-            diffs[1].covers,
+            diffs[0].covers,
             ["column public.t.a", "grant TABLE public.t to app: SELECT"]
         );
     }
