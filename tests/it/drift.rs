@@ -236,4 +236,28 @@ async fn an_ignored_difference_is_reported_with_its_reason_and_does_not_fail() {
     let (code, report) = drift(&db, &["--migrations", &dir_arg, "--config", &config_arg]);
     assert_eq!(code, Some(0), "{report:#}");
     assert_eq!(report["differences"][0]["ignored"], "hotfix, becomes V4");
+    // The JSON shape is a promise: pinned here.
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        keys(&report),
+        [
+            "database",
+            "differences",
+            "milliseconds",
+            "objects",
+            "version"
+        ]
+    );
+    assert_eq!(
+        keys(&report["differences"][0]),
+        [
+            "change",
+            "database",
+            "fix",
+            "ignored",
+            "kind",
+            "migrations",
+            "name"
+        ]
+    );
 }

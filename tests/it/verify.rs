@@ -51,6 +51,13 @@ async fn verify_on_a_fresh_database_writes_the_junit_file_and_the_summary() {
             ("indexes", "passed")
         ]
     );
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(&report), ["database", "status", "steps"]);
+    assert_eq!(
+        keys(&report["steps"][0]),
+        ["milliseconds", "report", "status", "step", "summary"]
+    );
+    assert_eq!(report["steps"][0]["report"]["files"], serde_json::json!([]));
     let xml = std::fs::read_to_string(&junit).unwrap();
     assert_eq!(xml.matches("<testsuite ").count(), 5, "{xml}");
     assert!(xml.contains("failures=\"0\""), "{xml}");
