@@ -25,7 +25,7 @@ pub enum Format {
     Table,
     /// One JSON document for programs.
     Json,
-    /// JUnit XML, for CI test reports (lint).
+    /// JUnit XML, for CI test reports (lint, verify).
     Junit,
     /// GitHub Actions annotations, `::error file=…,line=…::…` (lint).
     Github,
