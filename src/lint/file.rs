@@ -26,14 +26,15 @@ pub fn lint(text: &str, rules: &RuleSet) -> Vec<(Raw, Option<String>)> {
     let text = text.trim_start_matches('\u{feff}');
     let transactional = !statements::is_no_transaction(text);
     let mut raws = squawk(text, transactional, rules);
-    raws.extend(Script::refusals(text).into_iter().map(|refusal| Raw {
+    let (script, refusals) = Script::read(text);
+    raws.extend(refusals.into_iter().map(|refusal| Raw {
         rule: rules::refusal_rule(refusal.kind).to_owned(),
         line: refusal.line,
         column: 1,
         message: refusal.message,
         help: None,
     }));
-    let ignores = ignore::find(text, &statements::split(text).statements);
+    let ignores = ignore::find(text, &script.statements);
     raws.extend(ignores.iter().filter_map(invalid_ignore));
     raws.sort_by(|a, b| (a.line, a.column, &a.rule).cmp(&(b.line, b.column, &b.rule)));
     raws.into_iter()

@@ -70,13 +70,9 @@ impl Script {
         }
     }
 
-    /// Every refusal of a migration's text, for `lma lint`.
+    /// The script as read (a whole-file wrapper dropped) and every refusal, for `lma lint`.
     #[must_use]
-    pub fn refusals(sql: &str) -> Vec<Refusal> {
-        Self::read(sql).1
-    }
-
-    fn read(sql: &str) -> (Self, Vec<Refusal>) {
+    pub fn read(sql: &str) -> (Self, Vec<Refusal>) {
         let sql = sql.trim_start_matches('\u{feff}');
         let transactional = !statements::is_no_transaction(sql);
         let split = statements::split(sql);
@@ -209,12 +205,12 @@ fn control(text: &str) -> Option<Control> {
 /// What a statement does that PostgreSQL allows only outside a transaction block.
 fn needs_outside(text: &str) -> Option<String> {
     let words = leading_words(text);
-    let all: Vec<String> = tokens(text)
-        .into_iter()
-        .filter(|(kind, _)| *kind == TokenKind::Ident)
-        .map(|(_, w)| w.to_ascii_uppercase())
-        .collect();
-    let has = |w: &str| all.iter().any(|x| x == w);
+    // Every word of the statement, lexed only for the heads that need it.
+    let has = |w: &str| {
+        tokens(text)
+            .into_iter()
+            .any(|(kind, x)| kind == TokenKind::Ident && x.eq_ignore_ascii_case(w))
+    };
     let head: Vec<&str> = words.iter().map(String::as_str).take(4).collect();
     let what = match head.as_slice() {
         ["CREATE", "INDEX", "CONCURRENTLY", ..] | ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY"] => {
@@ -269,6 +265,9 @@ pub fn concurrent_index_name(text: &str) -> Option<String> {
 
 /// The label of an `ALTER TYPE … ADD VALUE [IF NOT EXISTS] 'label'`.
 fn added_enum_value(text: &str) -> Option<String> {
+    if leading_words(text).get(..2) != Some(&["ALTER".to_owned(), "TYPE".to_owned()][..]) {
+        return None;
+    }
     let tokens = tokens(text);
     let is = |i: usize, w: &str| {
         tokens
