@@ -88,6 +88,16 @@ pub enum Command {
     Queries(QueriesArgs),
     /// Propose indexes for a check or a query, validated by the planner through HypoPG.
     Advise(AdviseArgs),
+    /// Lint migrations with squawk's rules, as lma's runner will run them, and lma's own:
+    /// the pending ones of the database when one is given, else all (--format junit|github
+    /// for CI).
+    Lint(LintArgs),
+    /// Compare the database's schema, object by object, with the schema its migrations make
+    /// on a throwaway cluster; report what was added, is missing or changed, and the fix.
+    Drift(DriftArgs),
+    /// The CI pipeline as one report: lint, migrate --dry-run, drift, check and indexes; the
+    /// exit status is the worst step's.
+    Verify(VerifyArgs),
 }
 
 /// Where the migrations come from; shared by `migrate` and `status`.
@@ -106,6 +116,102 @@ impl Command {
     #[must_use]
     pub fn is_round_trip_bound(&self) -> bool {
         matches!(self, Self::Migrate(_) | Self::Status(_) | Self::Baseline(_))
+    }
+
+    /// Whether the command's report can be printed in `format` (every one has table and JSON).
+    #[must_use]
+    pub fn accepts(&self, format: Format) -> bool {
+        format.is_universal()
+            || matches!(self, Self::Lint(_))
+            || (format == Format::Junit && matches!(self, Self::Verify(_)))
+    }
+}
+
+/// Options of `lma drift`.
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// Build the migrations' schema in a scratch database on this server (lma creates and
+    /// drops it) instead of on a throwaway cluster from the local PostgreSQL binaries.
+    #[arg(long, value_name = "URL")]
+    pub scratch_url: Option<String>,
+}
+
+impl DriftArgs {
+    /// The plain options of `drift`.
+    #[must_use]
+    pub fn options(&self) -> crate::drift::Options {
+        crate::drift::Options {
+            migrations: self.source.migrations.clone(),
+            scratch_url: self.scratch_url.clone(),
+        }
+    }
+}
+
+/// Options of `lma verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// Run only these steps [default: lint,migrate,drift,check,indexes].
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "STEP[,STEP...]")]
+    pub steps: Vec<crate::verify::Step>,
+
+    /// Build scratch databases (drift; check of a database without data) on this server
+    /// instead of on a throwaway cluster.
+    #[arg(long, value_name = "URL")]
+    pub scratch_url: Option<String>,
+
+    /// Write a JUnit XML report here, a testsuite per step.
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<PathBuf>,
+
+    /// Append a Markdown summary here [default: $GITHUB_STEP_SUMMARY when it is set].
+    #[arg(long, value_name = "PATH")]
+    pub summary: Option<PathBuf>,
+}
+
+impl VerifyArgs {
+    /// The plain options of `verify`.
+    #[must_use]
+    pub fn options(&self) -> crate::verify::Options {
+        crate::verify::Options {
+            steps: self.steps.clone(),
+            migrations: self.source.migrations.clone(),
+            scratch_url: self.scratch_url.clone(),
+            junit: self.junit.clone(),
+            summary: self.summary.clone(),
+        }
+    }
+}
+
+/// Options of `lma lint`.
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// Lint every migration, not only those the database has not applied.
+    #[arg(long)]
+    pub all: bool,
+
+    /// Lint these SQL files instead of a migration set.
+    #[arg(value_name = "FILE", conflicts_with_all = ["migrations", "all"])]
+    pub files: Vec<PathBuf>,
+}
+
+impl LintArgs {
+    /// The plain options of `lint`.
+    #[must_use]
+    pub fn options(&self) -> crate::lint::Options {
+        crate::lint::Options {
+            migrations: self.source.migrations.clone(),
+            files: self.files.clone(),
+            all: self.all,
+        }
     }
 }
 

@@ -21,6 +21,10 @@ pub struct FileConfig {
     pub indexes: IndexesSection,
     #[serde(default)]
     pub check: CheckSection,
+    #[serde(default)]
+    pub lint: crate::lint::rules::LintSection,
+    #[serde(default)]
+    pub drift: crate::drift::compare::DriftSection,
 }
 
 /// `[check]`: how `lma check` and `lma explain` measure.

@@ -44,6 +44,15 @@ impl Context {
         Database::resolve(url.as_deref(), &env, self.config.database.connect_timeout)
     }
 
+    /// The database when one is named (flag, DATABASE_URL or the config), else none: for
+    /// commands that work without one.
+    pub fn database_if_given(&self) -> anyhow::Result<Option<Database>> {
+        let env = |key: &str| std::env::var(key).ok();
+        let url = config::database_url(self.database_flag.as_deref(), &env, &self.config);
+        url.map(|url| Database::resolve(Some(&url), &env, self.config.database.connect_timeout))
+            .transpose()
+    }
+
     /// Prints the report on stdout in the chosen format.
     pub fn emit<R: Report>(&self, report: &R) -> anyhow::Result<()> {
         output::emit(

@@ -9,8 +9,10 @@ pub mod config;
 pub mod context;
 pub mod db;
 pub mod demo;
+pub mod drift;
 pub mod exit;
 pub mod indexes;
+pub mod lint;
 pub mod migrate;
 pub mod output;
 pub mod progress;
@@ -18,6 +20,7 @@ pub mod queries;
 pub mod sandbox;
 pub mod seed;
 pub mod tls;
+pub mod verify;
 
 use cli::{Cli, Command};
 use context::Context;
@@ -26,6 +29,13 @@ use exit::ExitStatus;
 /// Runs one `lma` command. `Err` is an operational failure (exit 2); findings are `Ok`.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     let context = Context::new(&cli.global)?;
+    if !cli.command.accepts(context.format) {
+        anyhow::bail!(
+            "--format {} is not available for this command (junit: lint and verify; github: lint)",
+            clap::ValueEnum::to_possible_value(&context.format)
+                .map_or_else(String::new, |v| v.get_name().to_owned())
+        );
+    }
     match cli.command {
         Command::Migrate(args) => migrate::run(&context, &args).await,
         Command::Status(args) => migrate::status::run(&context, &args).await,
@@ -37,5 +47,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Demo(args) => demo::run(&context, &args).await,
         Command::Queries(args) => queries::run(&context, &args.options()).await,
         Command::Advise(args) => advise::run(&context, &args).await,
+        Command::Lint(args) => lint::run(&context, &args.options()).await,
+        Command::Drift(args) => drift::run(&context, &args.options()).await,
+        Command::Verify(args) => verify::run(&context, &args.options()).await,
     }
 }

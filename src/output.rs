@@ -25,12 +25,35 @@ pub enum Format {
     Table,
     /// One JSON document for programs.
     Json,
+    /// JUnit XML, for CI test reports (lint, verify).
+    Junit,
+    /// GitHub Actions annotations, `::error file=…,line=…::…` (lint).
+    Github,
+}
+
+impl Format {
+    /// Whether every report can be printed this way (table and JSON); JUnit and GitHub
+    /// annotations are only for reports that implement them.
+    #[must_use]
+    pub fn is_universal(self) -> bool {
+        matches!(self, Self::Table | Self::Json)
+    }
 }
 
 /// A report: serializable for JSON, describable for people.
 pub trait Report: Serialize {
     /// The human rendering, block by block.
     fn human(&self) -> Vec<Block>;
+
+    /// The JUnit XML rendering, for reports that have one.
+    fn junit(&self) -> Option<String> {
+        None
+    }
+
+    /// GitHub Actions workflow commands, for reports that have them.
+    fn github(&self) -> Option<String> {
+        None
+    }
 }
 
 /// One piece of a human-readable report.
@@ -135,6 +158,16 @@ pub fn emit<R: Report>(
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, report).context("cannot write the report")?;
             writeln!(out)?;
+        }
+        Format::Junit | Format::Github => {
+            let text = if format == Format::Junit {
+                report.junit()
+            } else {
+                report.github()
+            };
+            let text = text.context("this command's report has no such format")?;
+            out.write_all(text.as_bytes())
+                .context("cannot write the report")?;
         }
         Format::Table => {
             for (index, block) in report.human().into_iter().enumerate() {

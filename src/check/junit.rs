@@ -54,7 +54,9 @@ pub fn write(report: &CheckReport, path: &Path) -> anyhow::Result<()> {
         .with_context(|| format!("cannot write the JUnit report {}", path.display()))
 }
 
-fn escape(text: &str) -> String {
+/// Escapes text for an XML attribute or element.
+#[must_use]
+pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -29,24 +29,62 @@ pub struct Script {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Refusal {
     pub line: usize,
+    pub kind: RefusalKind,
     pub message: String,
 }
 
+/// What a refused statement does; `lma lint` names its rules after these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RefusalKind {
+    /// A psql meta-command other than `\restrict`.
+    MetaCommand,
+    /// `COMMIT`, `BEGIN`, `SAVEPOINT`, … in a transactional migration.
+    TransactionControl,
+    /// `CREATE INDEX CONCURRENTLY`, `VACUUM`, … in a migration without the marker.
+    NeedsNoTransaction,
+    /// A new enum value used in the transaction that added it.
+    NewEnumValueUsed,
+    /// `CREATE INDEX CONCURRENTLY` without an index name.
+    UnnamedConcurrentIndex,
+    /// A no-transaction migration that leaves a transaction open.
+    UnendedTransaction,
+}
+
+impl Refusal {
+    fn new(line: usize, kind: RefusalKind, message: String) -> Self {
+        Self {
+            line,
+            kind,
+            message,
+        }
+    }
+}
+
 impl Script {
-    /// Splits and checks a migration's text.
+    /// Splits and checks a migration's text; the first refusal, in file order, stops it.
     pub fn parse(sql: &str) -> Result<Self, Refusal> {
+        let (script, refusals) = Self::read(sql);
+        match refusals.into_iter().next() {
+            Some(refusal) => Err(refusal),
+            None => Ok(script),
+        }
+    }
+
+    /// The script as read (a whole-file wrapper dropped) and every refusal, for `lma lint`.
+    #[must_use]
+    pub fn read(sql: &str) -> (Self, Vec<Refusal>) {
         let sql = sql.trim_start_matches('\u{feff}');
         let transactional = !statements::is_no_transaction(sql);
         let split = statements::split(sql);
+        let mut refusals = Vec::new();
         for meta in &split.meta_commands {
             let command = meta.text.split_whitespace().next().unwrap_or_default();
             if !HARMLESS_META.contains(&command) {
-                return Err(Refusal {
-                    line: meta.line,
-                    message: format!(
-                        "`{command}` is a psql meta-command, which lma cannot run; remove it"
-                    ),
-                });
+                refusals.push(Refusal::new(
+                    meta.line,
+                    RefusalKind::MetaCommand,
+                    format!("`{command}` is a psql meta-command, which lma cannot run; remove it"),
+                ));
             }
         }
         let mut script = Self {
@@ -56,11 +94,11 @@ impl Script {
         };
         if transactional {
             script.drop_wrapper();
-            script.check_transactional()?;
+            script.check_transactional(&mut refusals);
         } else {
-            script.check_outside()?;
+            script.check_outside(&mut refusals);
         }
-        Ok(script)
+        (script, refusals)
     }
 
     /// A whole-file `BEGIN; … COMMIT;` says what lma does anyway: drop the pair, with a note.
@@ -81,42 +119,47 @@ impl Script {
         ));
     }
 
-    fn check_transactional(&self) -> Result<(), Refusal> {
+    fn check_transactional(&self, refusals: &mut Vec<Refusal>) {
         for (at, statement) in self.statements.iter().enumerate() {
-            let refuse = |message: String| {
-                Err(Refusal {
-                    line: statement.line,
-                    message,
-                })
-            };
+            let mut refuse =
+                |kind, message: String| refusals.push(Refusal::new(statement.line, kind, message));
             if control(&statement.text).is_some() {
                 let words = leading_words(&statement.text).join(" ");
-                return refuse(format!(
+                refuse(RefusalKind::TransactionControl, format!(
                     "`{words}` would end or split the transaction that lma commits together with the history row; remove it (lma runs each migration in one transaction), or make the file's first line `{}`",
                     statements::NO_TRANSACTION_MARKER
                 ));
+                continue;
             }
             if let Some(what) = needs_outside(&statement.text) {
-                return refuse(format!(
+                refuse(
+                    RefusalKind::NeedsNoTransaction,
+                    format!(
                     "{what} cannot run inside a transaction block; make the file's first line `{}`",
                     statements::NO_TRANSACTION_MARKER
-                ));
+                ),
+                );
+                continue;
             }
             if let Some(label) = added_enum_value(&statement.text) {
-                check_unused_later(&label, statement.line, &self.statements[at + 1..])?;
+                refusals.extend(first_use_later(
+                    &label,
+                    statement.line,
+                    &self.statements[at + 1..],
+                ));
             }
         }
-        Ok(())
     }
 
-    fn check_outside(&self) -> Result<(), Refusal> {
+    fn check_outside(&self, refusals: &mut Vec<Refusal>) {
         let mut open: Option<usize> = None;
         for statement in &self.statements {
             if is_unnamed_concurrent_index(&statement.text) {
-                return Err(Refusal {
-                    line: statement.line,
-                    message: "CREATE INDEX CONCURRENTLY without an index name: name it, so that a rerun after a failed build replaces the INVALID index it left instead of building a second one".to_owned(),
-                });
+                refusals.push(Refusal::new(
+                    statement.line,
+                    RefusalKind::UnnamedConcurrentIndex,
+                    "CREATE INDEX CONCURRENTLY without an index name: name it, so that a rerun after a failed build replaces the INVALID index it left instead of building a second one".to_owned(),
+                ));
             }
             match control(&statement.text) {
                 Some(Control::Begin) => open = Some(statement.line),
@@ -124,12 +167,12 @@ impl Script {
                 _ => {}
             }
         }
-        match open {
-            Some(line) => Err(Refusal {
+        if let Some(line) = open {
+            refusals.push(Refusal::new(
                 line,
-                message: "opens a transaction that the file never ends: its work and its history row would roll back when lma disconnects; end it with COMMIT".to_owned(),
-            }),
-            None => Ok(()),
+                RefusalKind::UnendedTransaction,
+                "opens a transaction that the file never ends: its work and its history row would roll back when lma disconnects; end it with COMMIT".to_owned(),
+            ));
         }
     }
 }
@@ -162,12 +205,12 @@ fn control(text: &str) -> Option<Control> {
 /// What a statement does that PostgreSQL allows only outside a transaction block.
 fn needs_outside(text: &str) -> Option<String> {
     let words = leading_words(text);
-    let all: Vec<String> = tokens(text)
-        .into_iter()
-        .filter(|(kind, _)| *kind == TokenKind::Ident)
-        .map(|(_, w)| w.to_ascii_uppercase())
-        .collect();
-    let has = |w: &str| all.iter().any(|x| x == w);
+    // Every word of the statement, lexed only for the heads that need it.
+    let has = |w: &str| {
+        tokens(text)
+            .into_iter()
+            .any(|(kind, x)| kind == TokenKind::Ident && x.eq_ignore_ascii_case(w))
+    };
     let head: Vec<&str> = words.iter().map(String::as_str).take(4).collect();
     let what = match head.as_slice() {
         ["CREATE", "INDEX", "CONCURRENTLY", ..] | ["CREATE", "UNIQUE", "INDEX", "CONCURRENTLY"] => {
@@ -222,6 +265,9 @@ pub fn concurrent_index_name(text: &str) -> Option<String> {
 
 /// The label of an `ALTER TYPE … ADD VALUE [IF NOT EXISTS] 'label'`.
 fn added_enum_value(text: &str) -> Option<String> {
+    if leading_words(text).get(..2) != Some(&["ALTER".to_owned(), "TYPE".to_owned()][..]) {
+        return None;
+    }
     let tokens = tokens(text);
     let is = |i: usize, w: &str| {
         tokens
@@ -240,14 +286,15 @@ fn added_enum_value(text: &str) -> Option<String> {
 }
 
 /// PostgreSQL refuses a new enum value's use before the transaction that added it commits.
-fn check_unused_later(label: &str, added: usize, later: &[Statement]) -> Result<(), Refusal> {
+fn first_use_later(label: &str, added: usize, later: &[Statement]) -> Option<Refusal> {
     for statement in later {
         let used = tokens(&statement.text)
             .into_iter()
             .any(|(kind, text)| is_string(kind) && unquote(text) == label);
         if used {
-            return Err(Refusal {
+            return Some(Refusal {
                 line: statement.line,
+                kind: RefusalKind::NewEnumValueUsed,
                 message: format!(
                     "uses enum value '{label}', added at line {added} in the same transaction, which PostgreSQL refuses until that transaction commits; move the use to a later migration, or make the file's first line `{}`",
                     statements::NO_TRANSACTION_MARKER
@@ -255,7 +302,7 @@ fn check_unused_later(label: &str, added: usize, later: &[Statement]) -> Result<
             });
         }
     }
-    Ok(())
+    None
 }
 
 fn unquote(literal: &str) -> String {

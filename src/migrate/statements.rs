@@ -72,11 +72,20 @@ pub fn tokens(text: &str) -> Vec<(TokenKind, &str)> {
 /// The statement's leading words, upper-cased, up to its first token that is not a word.
 #[must_use]
 pub fn leading_words(text: &str) -> Vec<String> {
-    tokens(text)
-        .into_iter()
-        .take_while(|(kind, _)| *kind == TokenKind::Ident)
-        .map(|(_, word)| word.to_ascii_uppercase())
-        .collect()
+    // Lexes only up to the first token that is not a word: statements can be long (function
+    // bodies), and this runs several times per statement.
+    let mut at = 0;
+    let mut words = Vec::new();
+    for token in squawk_lexer::tokenize(text) {
+        let piece = &text[at..at + token.len as usize];
+        at += token.len as usize;
+        match token.kind {
+            kind if is_trivia(kind) => {}
+            TokenKind::Ident => words.push(piece.to_ascii_uppercase()),
+            _ => break,
+        }
+    }
+    words
 }
 
 /// Whether a token is a string literal of any kind.
