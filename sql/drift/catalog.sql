@@ -257,10 +257,16 @@ FROM (
     WHERE a.grantee <> o.owner
 ) g
 UNION ALL
+-- Extended statistics (CREATE STATISTICS, V28): the planner's estimates depend on them.
+SELECT 'statistics', format('%I.%I', n.nspname, s.stxname), pg_get_statisticsobjdef(s.oid),
+       pg_get_statisticsobjdef(s.oid) || ';', NULL,
+       format('DROP STATISTICS %I.%I;', n.nspname, s.stxname)
+FROM pg_statistic_ext s JOIN nsp n ON n.oid = s.stxnamespace
+UNION ALL
 SELECT 'comment', format('%s %s', o.type, o.identity), d.description,
-       format('COMMENT ON %s %s IS %L;', upper(replace(replace(o.type, 'table column', 'column'), 'table constraint', 'constraint')), o.identity, d.description),
-       format('COMMENT ON %s %s IS %L;', upper(replace(replace(o.type, 'table column', 'column'), 'table constraint', 'constraint')), o.identity, d.description),
-       format('COMMENT ON %s %s IS NULL;', upper(replace(replace(o.type, 'table column', 'column'), 'table constraint', 'constraint')), o.identity)
+       format('COMMENT ON %s %s IS %L;', upper(replace(replace(replace(o.type, 'table column', 'column'), 'table constraint', 'constraint'), 'statistics object', 'statistics')), o.identity, d.description),
+       format('COMMENT ON %s %s IS %L;', upper(replace(replace(replace(o.type, 'table column', 'column'), 'table constraint', 'constraint'), 'statistics object', 'statistics')), o.identity, d.description),
+       format('COMMENT ON %s %s IS NULL;', upper(replace(replace(replace(o.type, 'table column', 'column'), 'table constraint', 'constraint'), 'statistics object', 'statistics')), o.identity)
 FROM pg_description d
 CROSS JOIN LATERAL pg_identify_object(d.classoid, d.objoid, d.objsubid) o
 WHERE (o.schema IN (SELECT nspname FROM nsp) OR (o.type = 'schema' AND o.identity IN (SELECT quote_ident(nspname) FROM nsp)))

@@ -88,7 +88,7 @@ pub fn compare(database: &Catalog, migrations: &Catalog) -> Vec<Difference> {
 }
 
 /// The order in which fixes can run: what others depend on first, comments and grants last.
-const ORDER: [&str; 21] = [
+const ORDER: [&str; 22] = [
     "schema",
     "extension",
     "enum",
@@ -100,6 +100,7 @@ const ORDER: [&str; 21] = [
     "default",
     "constraint",
     "index",
+    "statistics",
     "function",
     "procedure",
     "aggregate",

@@ -144,6 +144,7 @@ DROP TRIGGER users_summarize_insert ON users;
 CREATE OR REPLACE FUNCTION public.lead_tag_set(tags jsonb) RETURNS SETOF text
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 'x' $$;
 CREATE TABLE public.scratchpad (id bigint PRIMARY KEY, note text);
+DROP STATISTICS st_leads_org_assignee;
 ";
 
 #[tokio::test]
@@ -164,11 +165,13 @@ async fn the_fix_sql_of_every_other_kind_runs_and_brings_the_database_back() {
             "added table",
             "added column",
             "missing index",
+            "missing statistics",
             "added function",
             "changed function",
             "missing trigger",
             "missing row level security",
             "missing grant",
+            "missing comment",
             "missing comment",
             "added comment",
         ],
