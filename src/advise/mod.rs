@@ -137,6 +137,7 @@ fn file_target(path: &Path, params: &[String]) -> anyhow::Result<Target> {
             description: format!("the query of {file}"),
             params: None,
             expectations: Vec::new(),
+            note: None,
             writes: false,
             sql,
         },

@@ -25,6 +25,9 @@ pub struct Check {
     /// SQL drawing the parameter samples from the data; `None` for a query without parameters.
     pub params: Option<String>,
     pub expectations: Vec<Expectation>,
+    /// The `-- note:` lines, joined: why the rules are what they are, shown next to a failure
+    /// and by `lma explain`. `None` without notes.
+    pub note: Option<String>,
     /// Declared `-- writes: true`: its executions run in a read-write transaction (still rolled
     /// back) instead of a read-only one.
     pub writes: bool,
@@ -121,6 +124,7 @@ struct Header {
     description: Vec<String>,
     params: Vec<String>,
     expectations: Vec<Expectation>,
+    notes: Vec<String>,
     writes: Option<bool>,
 }
 
@@ -149,8 +153,8 @@ impl Header {
             "expect" => self.expectations.push(Expectation::parse(&value)?),
             "writes" if self.writes.is_some() => bail!("a second writes"),
             "writes" => self.writes = Some(boolean(&value)?),
-            // Free text for the reader of the file, e.g. why an index is not expected.
-            "note" => {}
+            // Free text for the reader, e.g. why an index is not expected.
+            "note" => self.notes.push(value),
             other => bail!("unknown header key {other:?} (known: {})", KEYS.join(", ")),
         }
         Ok(())
@@ -176,6 +180,7 @@ impl Header {
             description: self.description.join(" "),
             params,
             expectations: self.expectations,
+            note: (!self.notes.is_empty()).then(|| self.notes.join(" ")),
             writes: self.writes.unwrap_or(false),
             sql,
         })

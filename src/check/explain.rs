@@ -20,6 +20,8 @@ use crate::output::{Block, Report, Table, Tone};
 pub struct ExplainReport {
     pub check: String,
     pub description: String,
+    /// The check's `-- note:` lines, joined.
+    pub note: Option<String>,
     pub mode: &'static str,
     /// The sample's parameters, as text.
     pub params: Vec<Option<String>>,
@@ -221,7 +223,7 @@ impl Report for ExplainReport {
         ])
         .right_aligned(&[1, 2, 3, 4, 5]);
         self.plan.rows_into("", true, true, &mut table);
-        vec![
+        let mut blocks = vec![
             Block::Heading(format!("{}: {}", self.check, self.description)),
             Block::Line(format!(
                 "params ({}) as {}; {}",
@@ -238,7 +240,12 @@ impl Report for ExplainReport {
                 "ms and rows are over all loops; buffers are the node's own (children subtracted)."
                     .into(),
             ),
-        ]
+        ];
+        // The note follows the heading: why the check's rules are what they are.
+        if let Some(note) = &self.note {
+            blocks.insert(1, Block::Line(format!("note: {note}")));
+        }
+        blocks
     }
 }
 
@@ -259,6 +266,7 @@ pub async fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<ExitSt
     let report = ExplainReport {
         check: check.name.clone(),
         description: check.description.clone(),
+        note: check.note.clone(),
         mode: session.mode(),
         params: measurement.samples[0].clone(),
         settings: session.settings.clone(),

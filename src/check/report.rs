@@ -46,6 +46,8 @@ pub struct CheckResult {
     pub passed: bool,
     /// Why it failed: one line per failed expectation or baseline regression.
     pub reasons: Vec<String>,
+    /// The check's `-- note:` lines, joined: why its rules are what they are.
+    pub note: Option<String>,
     /// Expectations not judged: latency budgets under `--no-latency`, plan-shape rules on tables
     /// below `min_table_pages` (with their pages).
     pub skipped: Vec<String>,
@@ -110,6 +112,7 @@ impl CheckResult {
             description: check.description.clone(),
             passed: reasons.is_empty(),
             reasons,
+            note: check.note.clone(),
             skipped,
             samples: measurement.samples.len(),
             runs: times.len(),
@@ -273,6 +276,10 @@ impl Report for CheckReport {
         for check in self.checks.iter().filter(|c| !c.passed) {
             for reason in &check.reasons {
                 blocks.push(Block::Line(format!("FAIL {}: {reason}", check.name)));
+            }
+            // The reader of a failure needs the reasons behind the rule as much as the rule.
+            if let Some(note) = &check.note {
+                blocks.push(Block::Line(format!("  note: {note}")));
             }
         }
         if !self.latency_judged {

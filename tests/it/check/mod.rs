@@ -142,6 +142,10 @@ fn a_header_is_parsed_into_name_params_expectations_and_query() {
         ]
     );
     assert!(!check.writes);
+    assert_eq!(check.note, None);
+    let noted = GOOD.replace("--\n", "-- note: one line,\n-- note: and the next.\n");
+    let noted = catalog::parse("sample.sql", &noted).unwrap();
+    assert_eq!(noted.note.as_deref(), Some("one line, and the next."));
     let writer = catalog::parse("sample.sql", &GOOD.replace("--\n", "-- writes: true\n")).unwrap();
     assert!(writer.writes);
     let bad = parse_error(&GOOD.replace("--\n", "-- writes: yes\n"));
@@ -404,6 +408,7 @@ fn assert_report_shape(report: &Value) {
             "max_ms",
             "misestimate",
             "name",
+            "note",
             "p50_ms",
             "p95_ms",
             "passed",
@@ -761,4 +766,41 @@ async fn a_broken_check_file_is_an_error_naming_the_file_and_line() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     let expected = format!("{}:2", Path::new(&file).display());
     assert!(stderr.contains(&expected), "{stderr}");
+}
+
+#[tokio::test]
+async fn a_check_s_notes_are_shown_next_to_its_failure_and_by_explain() {
+    let db = seeded().await;
+    // Without index scans the rare value reads the tenant's leads to return nothing.
+    let forced = [
+        "--only",
+        "custom_field_search",
+        "--no-latency",
+        "--set",
+        "enable_indexscan=off",
+        "--set",
+        "enable_bitmapscan=off",
+    ];
+    let output = db.lma().arg("check").args(forced).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let fail = stdout
+        .find("FAIL custom_field_search: ")
+        .expect("a failure");
+    let note = stdout
+        .find("  note: \"any 100 matches\", unordered")
+        .expect("its note");
+    assert!(note > fail, "{stdout}");
+    let (_, report, _) = run(&db, &[&["check", "--format", "json"][..], &forced].concat());
+    let joined = report["checks"][0]["note"].as_str().unwrap();
+    // The note's lines are joined with spaces.
+    assert!(joined.contains("is the better plan"), "{joined}");
+
+    let output = db
+        .lma()
+        .args(["explain", "custom_field_search"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.contains("note: \"any 100 matches\""), "{text}");
 }
