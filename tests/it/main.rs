@@ -9,6 +9,7 @@ mod indexes;
 mod migrate;
 mod runner;
 mod safety;
+mod scaling;
 mod schema;
 mod seed;
 mod seed_safety;
