@@ -21,6 +21,8 @@ pub struct FileConfig {
     pub indexes: IndexesSection,
     #[serde(default)]
     pub check: CheckSection,
+    #[serde(default)]
+    pub fleet: crate::fleet::targets::FleetSection,
 }
 
 /// `[check]`: how `lma check` and `lma explain` measure.

@@ -9,6 +9,7 @@ pub mod context;
 pub mod db;
 pub mod demo;
 pub mod exit;
+pub mod fleet;
 pub mod indexes;
 pub mod migrate;
 pub mod output;
@@ -25,6 +26,12 @@ use exit::ExitStatus;
 pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     let context = Context::new(&cli.global)?;
     match cli.command {
+        Command::Migrate(args) if fleet::migrate::applies(&context, &args) => {
+            fleet::migrate::run(&context, &args).await
+        }
+        Command::Status(args) if fleet::applies(&context, &args.fleet) => {
+            fleet::status::run(&context, &args).await
+        }
         Command::Migrate(args) => migrate::run(&context, &args).await,
         Command::Status(args) => migrate::status::run(&context, &args).await,
         Command::Baseline(args) => migrate::baseline::run(&context, &args).await,

@@ -10,21 +10,48 @@ use crate::support::TestDb;
 /// Unique constraints (and primary keys) of tenant tables that do not lead with
 /// `organization_id`, and why. docs/scaling.md says what each becomes on Citus.
 const UNIQUE_EXCEPTIONS: &[(&str, &str)] = &[
-    ("pk_users", "surrogate key; uq_users_organization_id_id is the tenant key"),
-    ("pk_leads", "surrogate key; uq_leads_organization_id_id is the tenant key"),
-    ("pk_campaigns", "surrogate key; uq_campaigns_organization_id_id is the tenant key"),
-    ("pk_workflows", "surrogate key; uq_workflows_organization_id_id is the tenant key"),
+    (
+        "pk_users",
+        "surrogate key; uq_users_organization_id_id is the tenant key",
+    ),
+    (
+        "pk_leads",
+        "surrogate key; uq_leads_organization_id_id is the tenant key",
+    ),
+    (
+        "pk_campaigns",
+        "surrogate key; uq_campaigns_organization_id_id is the tenant key",
+    ),
+    (
+        "pk_workflows",
+        "surrogate key; uq_workflows_organization_id_id is the tenant key",
+    ),
     ("pk_communications", "surrogate key, referenced by nothing"),
     ("pk_lead_notes", "surrogate key, referenced by nothing"),
-    ("pk_workflow_executions", "surrogate key, referenced by nothing"),
-    ("pk_lead_scoring_rules", "surrogate key, referenced by nothing"),
-    ("pk_lead_score_history", "surrogate key, referenced by nothing"),
+    (
+        "pk_workflow_executions",
+        "surrogate key, referenced by nothing",
+    ),
+    (
+        "pk_lead_scoring_rules",
+        "surrogate key, referenced by nothing",
+    ),
+    (
+        "pk_lead_score_history",
+        "surrogate key, referenced by nothing",
+    ),
     ("pk_activity_logs", "surrogate key, referenced by nothing"),
     ("pk_integrations", "surrogate key, referenced by nothing"),
-    ("pk_custom_field_definitions", "surrogate key, referenced by nothing"),
+    (
+        "pk_custom_field_definitions",
+        "surrogate key, referenced by nothing",
+    ),
     ("uq_users_email", "a login e-mail is unique across tenants"),
     ("uq_users_username", "a username is unique across tenants"),
-    ("uq_workflows_n8n_workflow_id", "n8n's workflow ids are global"),
+    (
+        "uq_workflows_n8n_workflow_id",
+        "n8n's workflow ids are global",
+    ),
 ];
 
 /// Tenant tables: the public tables with an `organization_id` column.
@@ -84,7 +111,11 @@ async fn every_foreign_key_between_tenant_tables_carries_organization_id_on_both
     assert!(!tenant.contains(&"organizations".to_owned()));
     let mut checked = 0;
     for fk in keys(&client).await.iter().filter(|k| k.kind == "f") {
-        assert!(tenant.contains(&fk.table), "{}: on a non-tenant table", fk.name);
+        assert!(
+            tenant.contains(&fk.table),
+            "{}: on a non-tenant table",
+            fk.name
+        );
         if fk.referenced == "organizations" {
             // The reference table: the tenant key itself, to organizations' primary key.
             assert_eq!(fk.columns, ["organization_id"], "{}", fk.name);
@@ -93,7 +124,10 @@ async fn every_foreign_key_between_tenant_tables_carries_organization_id_on_both
         }
         assert!(tenant.contains(&fk.referenced), "{}", fk.name);
         let here = fk.columns.iter().position(|c| c == "organization_id");
-        let there = fk.referenced_columns.iter().position(|c| c == "organization_id");
+        let there = fk
+            .referenced_columns
+            .iter()
+            .position(|c| c == "organization_id");
         assert!(
             here.is_some() && here == there,
             "{} ({:?} -> {}{:?}) does not pair organization_id with organization_id",
