@@ -5,6 +5,7 @@ mod support;
 mod check;
 mod cli;
 mod corpus;
+mod fleet;
 mod indexes;
 mod migrate;
 mod runner;
