@@ -13,6 +13,7 @@ pub mod fleet;
 pub mod indexes;
 pub mod migrate;
 pub mod output;
+pub mod pgpass;
 pub mod progress;
 pub mod sandbox;
 pub mod seed;
