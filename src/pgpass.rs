@@ -46,7 +46,9 @@ pub fn find(env: &dyn Fn(&str) -> Option<String>, lookup: Lookup<'_>) -> Option<
 #[cfg(unix)]
 fn private(metadata: &std::fs::Metadata) -> bool {
     use std::os::unix::fs::PermissionsExt as _;
-    metadata.permissions().mode() & 0o077 == 0
+    // No bit for the group or others (libpq: S_IRWXG | S_IRWXO).
+    let others: u32 = 0o077;
+    metadata.permissions().mode() & others == 0
 }
 
 #[cfg(not(unix))]
@@ -131,11 +133,11 @@ mod tests {
 
     #[test]
     fn a_readable_file_is_ignored_and_a_private_one_used() {
+        use std::os::unix::fs::PermissionsExt as _;
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("pgpass");
         std::fs::write(&file, "h:5432:lma:u:pw\n").unwrap();
         let env = |key: &str| (key == "PGPASSFILE").then(|| file.display().to_string());
-        use std::os::unix::fs::PermissionsExt as _;
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
         assert_eq!(find(&env, lookup("h", "u")), None);
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).unwrap();
