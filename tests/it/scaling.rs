@@ -109,7 +109,7 @@ async fn every_foreign_key_between_tenant_tables_carries_organization_id_on_both
     let tenant = tenant_tables(&client).await;
     assert_eq!(tenant.len(), 18, "{tenant:?}");
     assert!(!tenant.contains(&"organizations".to_owned()));
-    let mut checked = 0;
+    let (mut checked, mut to_organizations) = (0, 0);
     for fk in keys(&client).await.iter().filter(|k| k.kind == "f") {
         assert!(
             tenant.contains(&fk.table),
@@ -120,6 +120,7 @@ async fn every_foreign_key_between_tenant_tables_carries_organization_id_on_both
             // The reference table: the tenant key itself, to organizations' primary key.
             assert_eq!(fk.columns, ["organization_id"], "{}", fk.name);
             assert_eq!(fk.referenced_columns, ["id"], "{}", fk.name);
+            to_organizations += 1;
             continue;
         }
         assert!(tenant.contains(&fk.referenced), "{}", fk.name);
@@ -139,6 +140,10 @@ async fn every_foreign_key_between_tenant_tables_carries_organization_id_on_both
         checked += 1;
     }
     assert_eq!(checked, 15, "the tenant-to-tenant foreign keys");
+    assert_eq!(
+        to_organizations, 17,
+        "the foreign keys to the reference table"
+    );
 }
 
 #[tokio::test]
