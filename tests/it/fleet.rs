@@ -21,6 +21,8 @@ struct Fleet {
     shared: Vec<TestDb>,
     second: Sandbox,
     config: tempfile::NamedTempFile,
+    /// The same targets as a `--targets` file.
+    targets: tempfile::NamedTempFile,
     /// Every stdout and stderr of the runs, to look for passwords.
     seen: String,
 }
@@ -39,14 +41,18 @@ impl Fleet {
         for _ in 0..4 {
             shared.push(TestDb::new().await);
         }
-        let config = tempfile::NamedTempFile::new().unwrap();
         let fleet = Self {
             shared,
             second,
-            config,
+            config: tempfile::NamedTempFile::new().unwrap(),
+            targets: tempfile::NamedTempFile::new().unwrap(),
             seen: String::new(),
         };
-        std::fs::write(fleet.config.path(), fleet.config_text()).unwrap();
+        let config = fleet.config_text();
+        std::fs::write(fleet.config.path(), &config).unwrap();
+        let (_, entries) = config.split_once("\n\n").unwrap();
+        let file = entries.replace("[[fleet.target]]", "[[target]]");
+        std::fs::write(fleet.targets.path(), file).unwrap();
         fleet
     }
 
@@ -265,13 +271,16 @@ async fn a_fleet_migration_reports_every_target_and_a_second_run_resumes() {
 #[tokio::test]
 async fn a_failure_stops_new_targets_and_a_failing_canary_stops_them_all() {
     let mut fleet = Fleet::start().await;
-    let reachable = ["--group", "shared", "--group", "second"];
+    let file = fleet.targets.path().display().to_string();
+    let reachable = ["--targets", &file, "--group", "shared", "--group", "second"];
     let (code, output) = fleet.lma(&[&["migrate", "--target", "1"][..], &reachable].concat());
     assert_eq!(code, Some(0), "{}", stderr(&output));
     let holder = hold_widgets(&fleet).await;
 
     let (code, canary) = fleet.lma(&[
         "migrate",
+        "--targets",
+        &file,
         "--canary",
         "s2",
         "--keep-going",
@@ -332,4 +341,42 @@ async fn a_failure_stops_new_targets_and_a_failing_canary_stops_them_all() {
     ]);
     assert_eq!(code, Some(2), "{}", stderr(&status));
     fleet.assert_no_password();
+}
+
+#[tokio::test]
+async fn a_stop_request_ends_a_run_at_the_next_migration_boundary() {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+
+    use lma::migrate::policy::Policy;
+    use lma::migrate::source::MigrationSet;
+    use lma::migrate::Migrator;
+    use lma::progress::Progress;
+
+    let db = TestDb::new().await;
+    let set = MigrationSet::load(Some(&fixture("migrations_basic")), &[]).unwrap();
+    let quiet = Progress::new(true, 0);
+    let stop = Arc::new(AtomicBool::new(true));
+    let report = Migrator::new(&set, Policy::default(), &quiet)
+        .with_stop(stop)
+        .apply(&db.database(), None)
+        .await
+        .unwrap();
+    assert!(report.stopped && report.applied.is_empty());
+    assert_eq!(history(&db.client().await).await, Vec::<i64>::new());
+}
+
+#[test]
+fn a_single_database_command_refuses_several_urls() {
+    let url = crate::support::server().url("postgres");
+    let output = lma_binary()
+        .args(["indexes", "--database-url", &url, "--database-url", &url])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = stderr(&output);
+    assert!(
+        stderr.starts_with("error: --database-url was given 2 times"),
+        "{stderr}"
+    );
 }
