@@ -223,62 +223,76 @@ impl Rollout {
             .into_iter()
             .enumerate()
             .partition(|(_, t)| Some(t.name.as_str()) == canary);
+        let mut rest = Some(rest);
         for (index, target) in first {
             let run = self.one(target).await;
-            let failed = run.result.status() != ExitStatus::Success;
-            results[index] = Some(run);
-            if failed {
+            if !run.succeeded() {
                 self.progress
                     .note(None, "the canary failed: no other target is started");
-                for (index, target) in rest {
-                    results[index] = Some(skipped(&target, "not started: the canary failed"));
+                for (index, target) in rest.take().unwrap_or_default() {
+                    results[index] = Some(TargetRun::skipped(&target, "the canary failed"));
                 }
-                return Ok(results.into_iter().flatten().collect());
             }
+            results[index] = Some(run);
         }
+        for (index, run) in self.in_parallel(rest.unwrap_or_default(), parallel).await? {
+            results[index] = Some(run);
+        }
+        Ok(results.into_iter().flatten().collect())
+    }
+
+    /// Runs the targets `parallel` at a time; the semaphore is fair, so they start in order.
+    /// Without `--keep-going`, the first failure sets the stop flag.
+    async fn in_parallel(
+        self: &Arc<Self>,
+        targets: Vec<(usize, Target)>,
+        parallel: u16,
+    ) -> anyhow::Result<Vec<(usize, TargetRun)>> {
         let permits = Arc::new(Semaphore::new(usize::from(parallel)));
         let mut tasks = JoinSet::new();
-        for (index, target) in rest {
-            let this = Arc::clone(self);
-            let permits = Arc::clone(&permits);
+        for (index, target) in targets {
+            let (this, permits) = (Arc::clone(self), Arc::clone(&permits));
             tasks.spawn(async move {
-                // The semaphore is fair: targets start in the order they were listed.
                 let _permit = permits.acquire_owned().await;
                 if this.stop.load(Ordering::SeqCst) {
-                    return (
-                        index,
-                        skipped(&target, "not started: another target failed"),
-                    );
+                    return (index, TargetRun::skipped(&target, "another target failed"));
                 }
                 let run = this.one(target).await;
-                if run.result.status() != ExitStatus::Success && !this.keep_going {
+                if !run.succeeded() && !this.keep_going {
                     this.stop.store(true, Ordering::SeqCst);
                 }
                 (index, run)
             });
         }
+        let mut done = Vec::new();
         while let Some(joined) = tasks.join_next().await {
-            let (index, run) =
-                joined.map_err(|err| anyhow::anyhow!("a target's run failed: {err}"))?;
-            results[index] = Some(run);
+            done.push(joined.map_err(|err| anyhow::anyhow!("a target's run failed: {err}"))?);
         }
-        Ok(results.into_iter().flatten().collect())
+        Ok(done)
     }
 
     /// Migrates one target with the single-database runner, and reads where it ended.
     async fn one(&self, target: Target) -> TargetRun {
         let started = Instant::now();
         let bar = self.progress.item_bar(&self.multi, &target.name);
-        let mut run = skipped(&target, "");
-        run.error = None;
-        let before = match versions(&target).await {
-            Ok(before) => before,
+        let mut run = TargetRun::new(&target, Outcome::Failed);
+        match versions(&target).await {
+            Ok(before) => self.apply(&target, &bar, before, &mut run).await,
             Err((outcome, err)) => {
                 run.result = outcome;
                 run.error = Some(err);
-                return self.finish(run, &bar, started);
             }
-        };
+        }
+        self.finish(run, &bar, started)
+    }
+
+    async fn apply(
+        &self,
+        target: &Target,
+        bar: &ProgressBar,
+        before: Vec<i64>,
+        run: &mut TargetRun,
+    ) {
         run.from_version = before.iter().copied().max();
         // The runner's own notes would interleave across targets; the fleet reports instead.
         let quiet = Progress::new(true, 0);
@@ -296,9 +310,10 @@ impl Rollout {
                 };
             }
             Err(err) => {
-                run.result = Outcome::Failed;
                 run.error = Some(exit::one_line(&err));
-                let after = versions(&target).await.unwrap_or_else(|_| before.clone());
+                // Each migration commits with its history row, so the history says how far
+                // this run got.
+                let after = versions(target).await.unwrap_or_else(|_| before.clone());
                 run.applied = after
                     .iter()
                     .copied()
@@ -307,7 +322,6 @@ impl Rollout {
                 run.to_version = after.iter().copied().max();
             }
         }
-        self.finish(run, &bar, started)
     }
 
     fn finish(&self, mut run: TargetRun, bar: &ProgressBar, started: Instant) -> TargetRun {
@@ -344,16 +358,28 @@ async fn versions(target: &Target) -> Result<Vec<i64>, (Outcome, String)> {
     Ok(applied.iter().map(refinery::Migration::version).collect())
 }
 
-fn skipped(target: &Target, why: &str) -> TargetRun {
-    TargetRun {
-        name: target.name.clone(),
-        groups: target.groups.clone(),
-        database: target.database.describe(),
-        from_version: None,
-        to_version: None,
-        applied: Vec::new(),
-        seconds: 0.0,
-        result: Outcome::Skipped,
-        error: Some(why.to_owned()),
+impl TargetRun {
+    fn new(target: &Target, result: Outcome) -> Self {
+        Self {
+            name: target.name.clone(),
+            groups: target.groups.clone(),
+            database: target.database.describe(),
+            from_version: None,
+            to_version: None,
+            applied: Vec::new(),
+            seconds: 0.0,
+            result,
+            error: None,
+        }
+    }
+
+    fn skipped(target: &Target, why: &str) -> Self {
+        let mut run = Self::new(target, Outcome::Skipped);
+        run.error = Some(format!("not started: {why}"));
+        run
+    }
+
+    fn succeeded(&self) -> bool {
+        self.result.status() == ExitStatus::Success
     }
 }
