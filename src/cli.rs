@@ -31,8 +31,9 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// PostgreSQL URL or key=value string. Falls back to DATABASE_URL, then [database] url in the
     /// config, then the libpq variables PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE.
-    #[arg(long, global = true, value_name = "URL")]
-    pub database_url: Option<String>,
+    /// `migrate` and `status` take it repeated, one target each.
+    #[arg(long, global = true, value_name = "URL", action = ArgAction::Append)]
+    pub database_url: Vec<String>,
 
     /// Configuration file [default: config/lma.toml when it exists].
     #[arg(long, global = true, value_name = "PATH")]
@@ -231,6 +232,35 @@ pub struct MigrateArgs {
 
     #[command(flatten)]
     pub policy: PolicyArgs,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
+
+    /// With several targets: migrate this one first, alone, and stop everything if it fails.
+    #[arg(long, value_name = "NAME")]
+    pub canary: Option<String>,
+
+    /// With several targets: go on starting targets after one failed.
+    #[arg(long)]
+    pub keep_going: bool,
+}
+
+/// Several databases at once: `migrate` and `status` across a fleet (src/fleet/).
+#[derive(Debug, Default, Clone, Args)]
+pub struct FleetArgs {
+    /// A TOML file of named targets ([[target]] with name, url and optional groups); adds to
+    /// any --database-url. Without either, [fleet] targets in the config are used.
+    #[arg(long, value_name = "FILE")]
+    pub targets: Option<PathBuf>,
+
+    /// Only the targets in this group (repeatable: any of them).
+    #[arg(long = "group", value_name = "NAME")]
+    pub groups: Vec<String>,
+
+    /// How many targets are worked on at once.
+    #[arg(long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u16).range(1..))]
+    pub parallel: u16,
 }
 
 /// Options of `lma baseline`.
@@ -272,6 +302,9 @@ pub struct PolicyArgs {
 pub struct StatusArgs {
     #[command(flatten)]
     pub source: SourceArgs,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 /// Options of `lma indexes`.

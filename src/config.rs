@@ -25,6 +25,8 @@ pub struct FileConfig {
     pub lint: crate::lint::rules::LintSection,
     #[serde(default)]
     pub drift: crate::drift::compare::DriftSection,
+    #[serde(default)]
+    pub fleet: crate::fleet::targets::FleetSection,
 }
 
 /// `[check]`: how `lma check` and `lma explain` measure.

@@ -15,7 +15,8 @@ pub struct Context {
     pub color: bool,
     pub progress: Progress,
     pub config: FileConfig,
-    database_flag: Option<String>,
+    /// Every `--database-url` given, in order (several make `migrate` and `status` a fleet run).
+    pub database_flags: Vec<String>,
 }
 
 impl Context {
@@ -33,22 +34,36 @@ impl Context {
             color,
             progress: Progress::new(global.quiet, global.verbose),
             config,
-            database_flag: global.database_url.clone(),
+            database_flags: global.database_url.clone(),
         })
     }
 
     /// The database named by the flag, the environment, the config or libpq's defaults.
     pub fn database(&self) -> anyhow::Result<Database> {
+        if self.database_flags.len() > 1 {
+            anyhow::bail!(
+                "--database-url was given {} times: only migrate and status take several targets",
+                self.database_flags.len()
+            );
+        }
         let env = |key: &str| std::env::var(key).ok();
-        let url = config::database_url(self.database_flag.as_deref(), &env, &self.config);
+        let flag = self.database_flags.first().map(String::as_str);
+        let url = config::database_url(flag, &env, &self.config);
         Database::resolve(url.as_deref(), &env, self.config.database.connect_timeout)
     }
 
     /// The database when one is named (flag, DATABASE_URL or the config), else none: for
     /// commands that work without one.
     pub fn database_if_given(&self) -> anyhow::Result<Option<Database>> {
+        if self.database_flags.len() > 1 {
+            anyhow::bail!(
+                "--database-url was given {} times: this command takes one database",
+                self.database_flags.len()
+            );
+        }
         let env = |key: &str| std::env::var(key).ok();
-        let url = config::database_url(self.database_flag.as_deref(), &env, &self.config);
+        let flag = self.database_flags.first().map(String::as_str);
+        let url = config::database_url(flag, &env, &self.config);
         url.map(|url| Database::resolve(Some(&url), &env, self.config.database.connect_timeout))
             .transpose()
     }

@@ -1,5 +1,6 @@
 //! Connections: resolve where the database is (URL, environment, libpq defaults), connect with
-//! tokio-postgres, and describe the target without ever showing the password.
+//! tokio-postgres, and describe the target without ever showing the password. A password the
+//! URL leaves out comes from `PGPASSWORD`, else the libpq password file (src/pgpass.rs).
 
 use std::path::Path;
 use std::time::Duration;
@@ -127,15 +128,31 @@ fn fill_from_env(config: &mut Config, env: &dyn Fn(&str) -> Option<String>) {
             .or_else(|| var("LOGNAME"));
         config.user(user.as_deref().unwrap_or("postgres"));
     }
-    if config.get_password().is_none() {
-        if let Some(password) = var("PGPASSWORD") {
-            config.password(password);
-        }
-    }
     if config.get_dbname().is_none() {
         let dbname = var("PGDATABASE").or_else(|| config.get_user().map(str::to_owned));
         config.dbname(dbname.as_deref().unwrap_or("postgres"));
     }
+    if config.get_password().is_none() {
+        if let Some(password) = var("PGPASSWORD").or_else(|| from_pgpass(config, env)) {
+            config.password(password);
+        }
+    }
+}
+
+/// The password `.pgpass` gives for the first host. A socket directory matches as
+/// `localhost`, as in libpq.
+fn from_pgpass(config: &Config, env: &dyn Fn(&str) -> Option<String>) -> Option<String> {
+    let host = match config.get_hosts().first()? {
+        Host::Tcp(name) => name.clone(),
+        Host::Unix(_) => "localhost".to_owned(),
+    };
+    let lookup = crate::pgpass::Lookup {
+        host: &host,
+        port: config.get_ports().first().copied().unwrap_or(5432),
+        dbname: config.get_dbname().unwrap_or_default(),
+        user: config.get_user().unwrap_or_default(),
+    };
+    crate::pgpass::find(env, lookup)
 }
 
 #[cfg(test)]

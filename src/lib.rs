@@ -11,10 +11,12 @@ pub mod db;
 pub mod demo;
 pub mod drift;
 pub mod exit;
+pub mod fleet;
 pub mod indexes;
 pub mod lint;
 pub mod migrate;
 pub mod output;
+pub mod pgpass;
 pub mod progress;
 pub mod queries;
 pub mod sandbox;
@@ -37,6 +39,12 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         );
     }
     match cli.command {
+        Command::Migrate(args) if fleet::migrate::applies(&context, &args) => {
+            fleet::migrate::run(&context, &args).await
+        }
+        Command::Status(args) if fleet::applies(&context, &args.fleet) => {
+            fleet::status::run(&context, &args).await
+        }
         Command::Migrate(args) => migrate::run(&context, &args).await,
         Command::Status(args) => migrate::status::run(&context, &args).await,
         Command::Baseline(args) => migrate::baseline::run(&context, &args).await,

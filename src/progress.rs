@@ -67,6 +67,22 @@ impl Progress {
         bar
     }
 
+    /// A bar for one of a set of items worked on at once (a target of a fleet run), labelled
+    /// with its name; hidden unless stderr is a terminal and we are not quiet.
+    #[must_use]
+    pub fn item_bar(&self, multi: &MultiProgress, prefix: &str) -> ProgressBar {
+        if self.quiet || !self.terminal {
+            return ProgressBar::hidden();
+        }
+        let bar = multi.add(ProgressBar::new(0).with_prefix(prefix.to_owned()));
+        let style = ProgressStyle::with_template("{prefix:>24} [{bar:30}] {pos}/{len} {msg}")
+            .expect("the template is valid")
+            .progress_chars("=> ");
+        bar.set_style(style);
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    }
+
     /// A line of progress news, unless quiet. Printed above any bar that is drawn.
     pub fn note(&self, bar: Option<&ProgressBar>, message: &str) {
         if !self.quiet {

@@ -21,9 +21,12 @@ pub mod source;
 pub mod statements;
 pub mod status;
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{anyhow, bail};
+use indicatif::ProgressBar;
 use refinery::Migration;
 use serde::Serialize;
 
@@ -74,6 +77,9 @@ pub struct MigrateReport {
     pub current_version: Option<i64>,
     /// The `--target` version, if one was given.
     pub target: Option<i64>,
+    /// True when a stop request ended the run at a migration boundary before all were applied.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub stopped: bool,
 }
 
 impl Report for MigrateReport {
@@ -141,6 +147,8 @@ pub struct Migrator<'a> {
     set: &'a MigrationSet,
     policy: Policy,
     progress: &'a Progress,
+    stop: Option<Arc<AtomicBool>>,
+    bar: Option<ProgressBar>,
 }
 
 impl<'a> Migrator<'a> {
@@ -150,7 +158,31 @@ impl<'a> Migrator<'a> {
             set,
             policy,
             progress,
+            stop: None,
+            bar: None,
         }
+    }
+
+    /// Checks `stop` before each migration: once it is set, the run ends at that boundary
+    /// (the migration in flight finishes) and the report says `stopped`. The fleet uses it to
+    /// stop every target when one fails.
+    #[must_use]
+    pub fn with_stop(mut self, stop: Arc<AtomicBool>) -> Self {
+        self.stop = Some(stop);
+        self
+    }
+
+    /// Draws progress on this bar (one of a set) instead of a bar of its own.
+    #[must_use]
+    pub fn with_bar(mut self, bar: ProgressBar) -> Self {
+        self.bar = Some(bar);
+        self
+    }
+
+    fn stop_requested(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|stop| stop.load(Ordering::SeqCst))
     }
 
     /// Takes the migration lock, then applies the pending migrations up to `target`, each in
@@ -179,9 +211,20 @@ impl<'a> Migrator<'a> {
                 );
             }
         }
-        let bar = self.progress.bar(planned.len() as u64, "migrate");
+        let bar = match &self.bar {
+            Some(bar) => {
+                bar.set_length(planned.len() as u64);
+                bar.clone()
+            }
+            None => self.progress.bar(planned.len() as u64, "migrate"),
+        };
         let mut applied = Vec::new();
+        let mut stopped = false;
         for next in &planned {
+            if self.stop_requested() {
+                stopped = true;
+                break;
+            }
             bar.set_message(format!(
                 "V{} {}",
                 next.migration.version(),
@@ -212,6 +255,7 @@ impl<'a> Migrator<'a> {
             applied,
             current_version,
             target,
+            stopped,
         })
     }
 
