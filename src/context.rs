@@ -40,32 +40,30 @@ impl Context {
 
     /// The database named by the flag, the environment, the config or libpq's defaults.
     pub fn database(&self) -> anyhow::Result<Database> {
-        if self.database_flags.len() > 1 {
-            anyhow::bail!(
-                "--database-url was given {} times: only migrate and status take several targets",
-                self.database_flags.len()
-            );
-        }
         let env = |key: &str| std::env::var(key).ok();
-        let flag = self.database_flags.first().map(String::as_str);
-        let url = config::database_url(flag, &env, &self.config);
+        let url = config::database_url(self.single_flag()?, &env, &self.config);
         Database::resolve(url.as_deref(), &env, self.config.database.connect_timeout)
     }
 
     /// The database when one is named (flag, DATABASE_URL or the config), else none: for
     /// commands that work without one.
     pub fn database_if_given(&self) -> anyhow::Result<Option<Database>> {
+        let env = |key: &str| std::env::var(key).ok();
+        let url = config::database_url(self.single_flag()?, &env, &self.config);
+        url.map(|url| Database::resolve(Some(&url), &env, self.config.database.connect_timeout))
+            .transpose()
+    }
+
+    /// The one `--database-url` of a single-database command; several are for migrate and
+    /// status only (the fleet).
+    fn single_flag(&self) -> anyhow::Result<Option<&str>> {
         if self.database_flags.len() > 1 {
             anyhow::bail!(
-                "--database-url was given {} times: this command takes one database",
+                "--database-url was given {} times: only migrate and status take several targets",
                 self.database_flags.len()
             );
         }
-        let env = |key: &str| std::env::var(key).ok();
-        let flag = self.database_flags.first().map(String::as_str);
-        let url = config::database_url(flag, &env, &self.config);
-        url.map(|url| Database::resolve(Some(&url), &env, self.config.database.connect_timeout))
-            .transpose()
+        Ok(self.database_flags.first().map(String::as_str))
     }
 
     /// Prints the report on stdout in the chosen format.
