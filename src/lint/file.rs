@@ -25,7 +25,7 @@ pub struct Raw {
 pub fn lint(text: &str, rules: &RuleSet) -> Vec<(Raw, Option<String>)> {
     let text = text.trim_start_matches('\u{feff}');
     let transactional = !statements::is_no_transaction(text);
-    let mut raws = squawk(text, transactional, rules);
+    let mut raws = squawk(&sql_only(text), transactional, rules);
     let (script, refusals) = Script::read(text);
     raws.extend(refusals.into_iter().map(|refusal| Raw {
         rule: rules::refusal_rule(refusal.kind).to_owned(),
@@ -43,6 +43,47 @@ pub fn lint(text: &str, rules: &RuleSet) -> Vec<(Raw, Option<String>)> {
             (raw, reason)
         })
         .collect()
+}
+
+/// The file as squawk can parse it: COPY's inline rows (up to `\.`) and psql meta-commands
+/// blanked out, as psql sends neither to the server. Every byte is kept in place (spaces for
+/// characters, newlines kept), so squawk's positions are the file's lines and columns.
+fn sql_only(text: &str) -> String {
+    let split = statements::split(text);
+    let mut masked: Vec<(usize, usize)> = Vec::new();
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
+    for meta in &split.meta_commands {
+        if let Some(&start) = line_starts.get(meta.line - 1) {
+            masked.push((start, start + meta.text.len()));
+        }
+    }
+    let mut from = 0;
+    for statement in &split.statements {
+        let Some(data) = &statement.copy_data else {
+            continue;
+        };
+        if let Some(at) = text[from..].find(data.as_str()) {
+            let start = from + at;
+            // The rows and the `\.` line that ends them.
+            let end = text[start + data.len()..]
+                .find('\n')
+                .map_or(text.len(), |n| start + data.len() + n);
+            masked.push((start, end));
+            from = end;
+        }
+    }
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        let hidden = c != '\n' && masked.iter().any(|&(a, b)| (a..b).contains(&i));
+        if hidden {
+            out.extend(std::iter::repeat_n(' ', c.len_utf8()));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// squawk's findings, with the file taken to run in a transaction exactly when lma runs it in one.
@@ -189,6 +230,26 @@ mod tests {
             rules_of(&format!("SELECT 1;\n{index}")),
             ["2:lma-concurrently-in-transaction"]
         );
+    }
+
+    #[test]
+    fn copy_rows_and_meta_commands_are_not_parsed_as_sql_and_lines_stay_in_place() {
+        // As pg_dump writes them: rows with quotes and semicolons, then `\.`.
+        let dump = "\\restrict abc\nCREATE TABLE t (a text);\nCOPY t (a) FROM stdin;\n\
+                    semi;colon 'quote\n\\.\nALTER TABLE t ADD COLUMN b text;\n";
+        assert!(
+            rules_of(dump).iter().all(|r| !r.ends_with("syntax-error")),
+            "{:?}",
+            rules_of(dump)
+        );
+        let masked = sql_only(dump);
+        assert_eq!(masked.len(), dump.len());
+        assert_eq!(masked.lines().count(), dump.lines().count());
+        assert!(
+            !masked.contains("quote") && !masked.contains("restrict"),
+            "{masked}"
+        );
+        assert!(masked.contains("ALTER TABLE t ADD COLUMN b text;"));
     }
 
     #[test]
