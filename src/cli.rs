@@ -99,12 +99,33 @@ pub enum Command {
     /// The CI pipeline as one report: lint, migrate --dry-run, drift, check and indexes; the
     /// exit status is the worst step's.
     Verify(VerifyArgs),
+    /// Print the shell completion script for SHELL on stdout, e.g. `lma completions bash >
+    /// /etc/bash_completion.d/lma`.
+    Completions(CompletionsArgs),
+    /// Print lma's man page (roff) on stdout, or write one page per command into --dir.
+    Man(ManArgs),
+}
+
+/// Options of `lma completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// Options of `lma man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write lma.1 and a page per command (lma-migrate.1, …) into this directory instead.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Where the migrations come from; shared by `migrate` and `status`.
 #[derive(Debug, Clone, Args)]
 pub struct SourceArgs {
-    /// Load V{n}__{name}.sql migrations from this directory instead of the embedded LMA schema.
+    /// Load V<N>__<NAME>.sql migrations from this directory instead of the embedded LMA schema.
     #[arg(long, value_name = "DIR")]
     pub migrations: Option<PathBuf>,
 }
@@ -119,9 +140,13 @@ impl Command {
         matches!(self, Self::Migrate(_) | Self::Status(_) | Self::Baseline(_))
     }
 
-    /// Whether the command's report can be printed in `format` (every one has table and JSON).
+    /// Whether the command's report can be printed in `format` (every report has table and
+    /// JSON; a completion script or a man page has one form only).
     #[must_use]
     pub fn accepts(&self, format: Format) -> bool {
+        if matches!(self, Self::Completions(_) | Self::Man(_)) {
+            return format == Format::Table;
+        }
         format.is_universal()
             || matches!(self, Self::Lint(_))
             || (format == Format::Junit && matches!(self, Self::Verify(_)))
@@ -554,6 +579,30 @@ pub struct AdviseArgs {
     pub catalog: CatalogArgs,
 }
 
+/// clap's message for a command line it refused, with the whole message on the first line:
+/// `error: …` and what it names (clap puts the missing arguments and the possible values on
+/// lines of their own), then clap's usage and tips as they are.
+#[must_use]
+pub fn usage_error(err: &clap::Error) -> String {
+    let text = err.render().to_string();
+    let (message, rest) = text.split_once("\n\n").unwrap_or((&text, ""));
+    let mut lines = message.lines().map(str::trim);
+    let mut first = lines.next().unwrap_or_default().to_owned();
+    for line in lines.filter(|line| !line.is_empty()) {
+        first.push(' ');
+        first.push_str(line);
+    }
+    if !first.starts_with("error:") {
+        first = format!("error: {first}");
+    }
+    let rest = rest.trim_end();
+    if rest.is_empty() {
+        first
+    } else {
+        format!("{first}\n\n{rest}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -595,6 +644,34 @@ mod tests {
         );
         let err = Cli::try_parse_from(["lma", "seed", "--anchor", "22.11.2026"]).unwrap_err();
         assert_eq!(err.exit_code(), 2);
+    }
+
+    fn refused(args: &[&str]) -> String {
+        usage_error(&Cli::try_parse_from(args).unwrap_err())
+    }
+
+    #[test]
+    fn a_refused_command_line_names_everything_on_its_first_line() {
+        let missing = refused(&["lma", "baseline"]);
+        let first = missing.lines().next().unwrap();
+        assert_eq!(
+            first,
+            "error: the following required arguments were not provided: <VERSION>"
+        );
+        assert!(
+            missing.contains("Usage: lma baseline <VERSION>"),
+            "{missing}"
+        );
+        let bad = refused(&["lma", "seed", "--scale", "huge"]);
+        assert_eq!(
+            bad.lines().next().unwrap(),
+            "error: invalid value 'huge' for '--scale <SCALE>' \
+             [possible values: tiny, small, medium, large]"
+        );
+        assert!(
+            bad.ends_with("For more information, try '--help'."),
+            "{bad}"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub mod exit;
 pub mod fleet;
 pub mod indexes;
 pub mod lint;
+pub mod manual;
 pub mod migrate;
 pub mod output;
 pub mod pgpass;
@@ -33,7 +34,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     let context = Context::new(&cli.global)?;
     if !cli.command.accepts(context.format) {
         anyhow::bail!(
-            "--format {} is not available for this command (junit: lint and verify; github: lint)",
+            "--format {} is not available for this command (junit: lint and verify; github: lint; completions and man have one form)",
             clap::ValueEnum::to_possible_value(&context.format)
                 .map_or_else(String::new, |v| v.get_name().to_owned())
         );
@@ -58,5 +59,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Lint(args) => lint::run(&context, &args.options()).await,
         Command::Drift(args) => drift::run(&context, &args.options()).await,
         Command::Verify(args) => verify::run(&context, &args.options()).await,
+        Command::Completions(args) => manual::completions(args.shell),
+        Command::Man(args) => manual::man(args.dir.as_deref()),
     }
 }

@@ -7,7 +7,19 @@ use lma::cli::Cli;
 use lma::exit::ExitStatus;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version are "errors" printed on stdout with exit 0.
+        Err(err) if !err.use_stderr() => {
+            return err
+                .print()
+                .map_or(ExitCode::FAILURE, |()| ExitCode::SUCCESS)
+        }
+        Err(err) => {
+            eprintln!("{}", lma::cli::usage_error(&err));
+            return ExitStatus::Error.into();
+        }
+    };
     let mut builder = if cli.command.is_round_trip_bound() {
         tokio::runtime::Builder::new_current_thread()
     } else {

@@ -3,7 +3,9 @@
 use std::io::IsTerminal as _;
 use std::time::Duration;
 
-use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{
+    HumanCount, MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle,
+};
 
 /// What goes to stderr, and whether bars are drawn.
 #[derive(Debug, Clone, Copy)]
@@ -50,19 +52,27 @@ impl Progress {
         }
     }
 
-    /// A bar counting `len` rows in `multi`, with the rate in rows per second.
+    /// A bar counting `len` rows in `multi`, with the rate in rows per second and the time left.
     #[must_use]
     pub fn rows_bar(&self, multi: &MultiProgress, len: u64, prefix: &str) -> ProgressBar {
         if self.quiet || !self.terminal {
             return ProgressBar::hidden();
         }
         let bar = multi.add(ProgressBar::new(len).with_prefix(prefix.to_owned()));
-        let style = ProgressStyle::with_template(
-            "{prefix:>24} [{bar:30}] {human_pos:>9}/{human_len:9} {per_sec:>14} {msg}",
-        )
-        .expect("the template is valid")
-        .progress_chars("=> ");
-        bar.set_style(style);
+        bar.set_style(rows_style());
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    }
+
+    /// The bar of all rows, drawn first in `multi` so that a short terminal, which shows only
+    /// the top bars, still shows it.
+    #[must_use]
+    pub fn overall_rows_bar(&self, multi: &MultiProgress) -> ProgressBar {
+        if self.quiet || !self.terminal {
+            return ProgressBar::hidden();
+        }
+        let bar = multi.insert(0, ProgressBar::new(0).with_prefix("all tables"));
+        bar.set_style(rows_style());
         bar.enable_steady_tick(Duration::from_millis(200));
         bar
     }
@@ -109,9 +119,50 @@ impl Progress {
     }
 }
 
+/// Rows done of all, a whole-number rate and the time left. (indicatif reads a width given to
+/// `{per_sec}` as its precision, which printed rates like `263.38932140816587/s`.)
+fn rows_style() -> ProgressStyle {
+    ProgressStyle::with_template(
+        "{prefix:>24} [{bar:30}] {human_pos:>11}/{human_len:11} {rate:>13} {eta:>4} {msg}",
+    )
+    .expect("the template is valid")
+    .with_key(
+        "rate",
+        |state: &ProgressState, out: &mut dyn std::fmt::Write| {
+            let _ = write!(out, "{}", rate(state.per_sec()));
+        },
+    )
+    .progress_chars("=> ")
+}
+
+/// A rate as whole rows per second with thousands separators, e.g. `12,345 rows/s`.
+fn rate(per_sec: f64) -> String {
+    let whole = if per_sec.is_finite() && per_sec > 0.0 {
+        // Rounded, positive and bounded, so the cast neither truncates nor wraps.
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let whole = per_sec.round().min(1e15) as u64;
+        whole
+    } else {
+        0
+    };
+    format!("{} rows/s", HumanCount(whole))
+}
+
 fn print_above(bar: Option<&ProgressBar>, message: &str) {
     match bar {
         Some(bar) => bar.suspend(|| eprintln!("{message}")),
         None => eprintln!("{message}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rate;
+
+    #[test]
+    fn a_rate_is_whole_rows_with_separators() {
+        assert_eq!(rate(263.389_321_405_816_6), "263 rows/s");
+        assert_eq!(rate(1_234_567.8), "1,234,568 rows/s");
+        assert_eq!(rate(f64::NAN), "0 rows/s");
     }
 }

@@ -57,6 +57,7 @@ pub async fn all(
     progress: &Progress,
 ) -> anyhow::Result<Vec<Loaded>> {
     let multi = progress.multi();
+    let mut bars = Vec::new();
     let mut done: HashMap<Table, watch::Receiver<bool>> = HashMap::new();
     let mut set = JoinSet::new();
     for table in Table::ALL {
@@ -68,6 +69,7 @@ pub async fn all(
         };
         done.insert(table, receiver);
         let bar = progress.rows_bar(&multi, world.plan.rows(table), table.name());
+        bars.push(bar.clone());
         let job = Job {
             database: database.clone(),
             world: Arc::clone(&world),
@@ -77,6 +79,9 @@ pub async fn all(
         };
         set.spawn(job.run(parents, sender, bar));
     }
+    // A JoinSet aborts its task when dropped, so the ticker ends on every return path.
+    let mut overall = JoinSet::new();
+    overall.spawn(overall_bar(progress.overall_rows_bar(&multi), bars));
     let mut loaded = Vec::new();
     let mut first_error: Option<anyhow::Error> = None;
     while let Some(joined) = set.join_next().await {
@@ -91,6 +96,7 @@ pub async fn all(
             }
         }
     }
+    overall.abort_all();
     if let Some(err) = first_error {
         return Err(err);
     }
@@ -98,6 +104,23 @@ pub async fn all(
     let summaries = summarize(database, skip_fk_triggers).await?;
     vacuum(database, &mut loaded, summaries).await?;
     Ok(loaded)
+}
+
+/// Keeps `overall` at the sum of the tables' bars, so the whole seed has one rate and one time
+/// left; the tables load at once and each moves its own bar.
+async fn overall_bar(overall: ProgressBar, tables: Vec<ProgressBar>) {
+    if overall.is_hidden() {
+        return;
+    }
+    overall.set_length(tables.iter().filter_map(ProgressBar::length).sum());
+    loop {
+        overall.set_position(tables.iter().map(ProgressBar::position).sum());
+        if tables.iter().all(ProgressBar::is_finished) {
+            overall.finish_with_message("loaded");
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
 }
 
 /// `VACUUM (ANALYZE)` every table, each on its own connection, once every load has committed.

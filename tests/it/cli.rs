@@ -102,6 +102,39 @@ fn an_unknown_flag_value_is_a_usage_error() {
         .stdout("");
 }
 
+/// clap's refusals keep its usage hint, but the first line alone says what was wrong.
+#[test]
+fn a_refused_command_line_says_everything_on_its_first_line_and_exits_2() {
+    for (args, first) in [
+        (
+            &["seed", "--scale", "huge"][..],
+            "error: invalid value 'huge' for '--scale <SCALE>' \
+             [possible values: tiny, small, medium, large]",
+        ),
+        (
+            &["baseline"][..],
+            "error: the following required arguments were not provided: <VERSION>",
+        ),
+    ] {
+        let output = lma_binary().args(args).output().unwrap();
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(output.stdout.is_empty(), "{args:?}");
+        assert_eq!(stderr.lines().next(), Some(first), "{stderr}");
+        assert!(stderr.contains("try '--help'"), "the hint stays: {stderr}");
+    }
+}
+
+/// A doc comment's `{n}` is a line break to clap; the help must show the file pattern whole.
+#[test]
+fn the_migrations_flag_help_shows_the_file_pattern() {
+    lma_binary()
+        .args(["migrate", "--help"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Load V<N>__<NAME>.sql migrations"));
+}
+
 #[test]
 fn help_documents_the_exit_codes() {
     lma_binary()

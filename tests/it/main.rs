@@ -10,6 +10,7 @@ mod drift;
 mod fleet;
 mod indexes;
 mod lint;
+mod manual;
 mod migrate;
 mod queries;
 mod released;
