@@ -3,10 +3,16 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+use clap::{ArgAction, Args, Parser, Subcommand};
 
+use crate::check::expectation::Judging;
+use crate::check::runner::Runs;
+use crate::check::CatalogOptions;
+use crate::config::{CheckSection, FileConfig};
+use crate::context::Globals;
 use crate::indexes::findings::Kind;
-use crate::output::Format;
+use crate::migrate::policy::{Overrides, Policy};
+use crate::output::{ColorChoice, Format};
 use crate::seed::plan::Scale;
 
 const EXIT_CODES: &str = "\
@@ -56,12 +62,19 @@ pub struct GlobalArgs {
     pub verbose: u8,
 }
 
-/// The `--color` choice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    Auto,
-    Always,
-    Never,
+impl GlobalArgs {
+    /// The plain global options.
+    #[must_use]
+    pub fn globals(&self) -> Globals {
+        Globals {
+            database_urls: self.database_url.clone(),
+            config: self.config.clone(),
+            format: self.format,
+            color: self.color,
+            quiet: self.quiet,
+            verbose: self.verbose,
+        }
+    }
 }
 
 /// The `lma` commands.
@@ -288,6 +301,18 @@ pub struct FleetArgs {
     pub parallel: u16,
 }
 
+impl MigrateArgs {
+    /// The plain options of a single-database `migrate`: flags over `[migrate]` over defaults.
+    pub fn options(&self, config: &FileConfig) -> anyhow::Result<crate::migrate::Options> {
+        Ok(crate::migrate::Options {
+            migrations: self.source.migrations.clone(),
+            up_to: self.target,
+            dry_run: self.dry_run,
+            policy: Policy::resolve(&self.policy.overrides(), &config.migrate)?,
+        })
+    }
+}
+
 /// Options of `lma baseline`.
 #[derive(Debug, Args)]
 pub struct BaselineArgs {
@@ -300,6 +325,20 @@ pub struct BaselineArgs {
 
     #[command(flatten)]
     pub policy: PolicyArgs,
+}
+
+impl BaselineArgs {
+    /// The plain options of `baseline`.
+    pub fn options(
+        &self,
+        config: &FileConfig,
+    ) -> anyhow::Result<crate::migrate::baseline::Options> {
+        Ok(crate::migrate::baseline::Options {
+            up_to: self.up_to,
+            migrations: self.source.migrations.clone(),
+            policy: Policy::resolve(&self.policy.overrides(), &config.migrate)?,
+        })
+    }
 }
 
 /// How `migrate` treats a busy database; each flag overrides its `[migrate]` config key.
@@ -320,6 +359,19 @@ pub struct PolicyArgs {
     /// statement_timeout for every migration statement [default: none].
     #[arg(long, value_name = "DURATION", value_parser = humantime::parse_duration)]
     pub statement_timeout: Option<Duration>,
+}
+
+impl PolicyArgs {
+    /// The flags given, for `Policy::resolve` to put over `[migrate]`.
+    #[must_use]
+    pub fn overrides(&self) -> Overrides {
+        Overrides {
+            lock_timeout: self.lock_timeout,
+            lock_retries: self.lock_retries,
+            wait_timeout: self.wait_timeout,
+            statement_timeout: self.statement_timeout,
+        }
+    }
 }
 
 /// Options of `lma status`.
@@ -368,6 +420,36 @@ pub struct IndexesArgs {
     pub width: Option<u16>,
 }
 
+impl IndexesArgs {
+    /// The plain request of `indexes`: thresholds from `[indexes]`, every kind failing unless
+    /// --fail-on names some, the width from the flag, the terminal, else 100.
+    #[must_use]
+    pub fn request(&self, config: &FileConfig, verbose: bool) -> crate::indexes::Request {
+        crate::indexes::Request {
+            options: crate::indexes::Options {
+                schemas: self.schemas.clone(),
+                fail_on: if self.fail_on.is_empty() {
+                    Kind::ALL.to_vec()
+                } else {
+                    self.fail_on.clone()
+                },
+                thresholds: config.indexes.clone(),
+            },
+            replicas: self.replicas.clone(),
+            view: crate::indexes::report::View {
+                list: self.list,
+                all: self.all || verbose,
+                width: usize::from(
+                    self.width
+                        .or_else(crate::output::terminal_width)
+                        .unwrap_or(100)
+                        .max(40),
+                ),
+            },
+        }
+    }
+}
+
 /// Options of `lma seed`.
 #[derive(Debug, Args)]
 pub struct SeedArgs {
@@ -401,6 +483,21 @@ pub struct SeedArgs {
     pub allow_pending: bool,
 }
 
+impl SeedArgs {
+    /// The plain options of `seed`: --leads over the scale's, the anchor today unless given.
+    #[must_use]
+    pub fn options(&self) -> crate::seed::Options {
+        crate::seed::Options {
+            scale: self.leads.is_none().then_some(self.scale),
+            leads: self.leads.unwrap_or_else(|| self.scale.leads()),
+            seed: self.seed,
+            anchor: self.anchor.unwrap_or_else(crate::seed::world::today),
+            truncate: self.truncate,
+            allow_pending: self.allow_pending,
+        }
+    }
+}
+
 /// Where the checks come from and how their session is set up; shared by `check` and `explain`.
 #[derive(Debug, Clone, Args)]
 pub struct CatalogArgs {
@@ -418,6 +515,18 @@ pub struct CatalogArgs {
     /// adds to [check.settings]).
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_setting)]
     pub settings: Vec<(String, String)>,
+}
+
+impl CatalogArgs {
+    /// The plain catalog options.
+    #[must_use]
+    pub fn options(&self) -> CatalogOptions {
+        CatalogOptions {
+            checks: self.checks.clone(),
+            as_app_role: self.as_app_role,
+            settings: self.settings.clone(),
+        }
+    }
 }
 
 fn parse_setting(text: &str) -> Result<(String, String), String> {
@@ -481,6 +590,36 @@ pub struct CheckArgs {
     /// Make an index that no check used a finding (exit 1), not just a listed note.
     #[arg(long)]
     pub require_coverage: bool,
+}
+
+impl CheckArgs {
+    /// The plain options of `check`: each flag over its `[check]` key.
+    #[must_use]
+    pub fn options(&self, config: &FileConfig) -> crate::check::Options {
+        let check = &config.check;
+        crate::check::Options {
+            catalog: self.catalog.options(),
+            only: self.only.clone(),
+            runs: Runs {
+                warmup: self.warmup.unwrap_or(check.warmup),
+                iterations: self.iterations.unwrap_or(check.iterations),
+            },
+            judging: judging(check, self.no_latency, self.min_table_pages),
+            junit: self.junit.clone(),
+            save_baseline: self.save_baseline.clone(),
+            baseline: self.baseline.clone(),
+            buffers_tolerance: self.buffers_tolerance.unwrap_or(check.buffers_tolerance),
+            require_coverage: self.require_coverage,
+        }
+    }
+}
+
+/// How failing checks are judged, for `check` and `advise --failing`.
+fn judging(check: &CheckSection, no_latency: bool, min_table_pages: Option<u64>) -> Judging {
+    Judging {
+        latency: check.latency && !no_latency,
+        min_table_pages: min_table_pages.unwrap_or(check.min_table_pages),
+    }
 }
 
 /// Options of `lma explain`.
@@ -600,6 +739,22 @@ pub fn usage_error(err: &clap::Error) -> String {
         first
     } else {
         format!("{first}\n\n{rest}")
+    }
+}
+
+impl AdviseArgs {
+    /// The plain options of `advise`.
+    #[must_use]
+    pub fn options(&self, config: &FileConfig) -> crate::advise::Options {
+        crate::advise::Options {
+            targets: self.targets.clone(),
+            params: self.params.clone(),
+            failing: self.failing,
+            min_gain: self.min_gain,
+            verify: self.verify,
+            judging: judging(&config.check, self.no_latency, None),
+            catalog: self.catalog.options(),
+        }
     }
 }
 

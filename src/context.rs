@@ -2,11 +2,23 @@
 
 use std::io::IsTerminal as _;
 
-use crate::cli::{ColorChoice, GlobalArgs};
 use crate::config::{self, FileConfig};
 use crate::db::Database;
-use crate::output::{self, Format, Report};
+use crate::output::{self, ColorChoice, Format, Report};
 use crate::progress::Progress;
+
+/// The global options as given, before the configuration is read.
+#[derive(Debug, Clone)]
+pub struct Globals {
+    /// Every `--database-url`, in order.
+    pub database_urls: Vec<String>,
+    /// `--config`: the file to read instead of config/lma.toml.
+    pub config: Option<std::path::PathBuf>,
+    pub format: Format,
+    pub color: ColorChoice,
+    pub quiet: bool,
+    pub verbose: u8,
+}
 
 /// The resolved global options of one `lma` invocation.
 #[derive(Debug)]
@@ -21,7 +33,7 @@ pub struct Context {
 
 impl Context {
     /// Reads the configuration and settles colour once.
-    pub fn new(global: &GlobalArgs) -> anyhow::Result<Self> {
+    pub fn new(global: &Globals) -> anyhow::Result<Self> {
         let config = config::load(global.config.as_deref())?;
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
         let color = match global.color {
@@ -34,7 +46,7 @@ impl Context {
             color,
             progress: Progress::new(global.quiet, global.verbose),
             config,
-            database_flags: global.database_url.clone(),
+            database_flags: global.database_urls.clone(),
         })
     }
 

@@ -155,6 +155,20 @@ fn from_pgpass(config: &Config, env: &dyn Fn(&str) -> Option<String>) -> Option<
     crate::pgpass::find(env, lookup)
 }
 
+/// The first PostgreSQL error in a chain.
+pub fn find_db_error<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a tokio_postgres::error::DbError> {
+    causes(err).find_map(|cause| cause.downcast_ref::<tokio_postgres::error::DbError>())
+}
+
+/// An error and its causes, outermost first.
+pub fn causes<'a>(
+    err: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(Some(err), |cause| cause.source())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,6 @@ use serde::Serialize;
 
 use crate::check;
 use crate::check::report::CheckReport;
-use crate::cli::DemoArgs;
 use crate::context::Context;
 use crate::db::Database;
 use crate::exit::ExitStatus;
@@ -72,15 +71,15 @@ impl Report for DemoReport {
     }
 }
 
-/// Runs `lma demo`.
-pub async fn run(context: &Context, args: &DemoArgs) -> anyhow::Result<ExitStatus> {
+/// Runs `lma demo`; `keep` keeps the cluster's directory for inspection.
+pub async fn run(context: &Context, keep: bool) -> anyhow::Result<ExitStatus> {
     context
         .progress
         .note(None, "starting a throwaway PostgreSQL cluster");
     let mut sandbox = tokio::task::spawn_blocking(Sandbox::start)
         .await
         .context("the cluster start-up task failed")??;
-    if args.keep {
+    if keep {
         sandbox.keep()?;
         context.progress.note(
             None,

@@ -31,7 +31,7 @@ use exit::ExitStatus;
 
 /// Runs one `lma` command. `Err` is an operational failure (exit 2); findings are `Ok`.
 pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
-    let context = Context::new(&cli.global)?;
+    let context = Context::new(&cli.global.globals())?;
     if !cli.command.accepts(context.format) {
         anyhow::bail!(
             "--format {} is not available for this command (junit: lint and verify; github: lint; completions and man have one form)",
@@ -46,16 +46,25 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Status(args) if fleet::applies(&context, &args.fleet) => {
             fleet::status::run(&context, &args).await
         }
-        Command::Migrate(args) => migrate::run(&context, &args).await,
-        Command::Status(args) => migrate::status::run(&context, &args).await,
-        Command::Baseline(args) => migrate::baseline::run(&context, &args).await,
-        Command::Indexes(args) => indexes::run(&context, &args).await,
-        Command::Seed(args) => seed::run(&context, &args).await,
-        Command::Check(args) => check::run(&context, &args).await,
-        Command::Explain(args) => check::explain::run(&context, &args).await,
-        Command::Demo(args) => demo::run(&context, &args).await,
+        Command::Migrate(args) => migrate::run(&context, &args.options(&context.config)?).await,
+        Command::Status(args) => {
+            migrate::status::run(&context, args.source.migrations.as_deref()).await
+        }
+        Command::Baseline(args) => {
+            migrate::baseline::run(&context, &args.options(&context.config)?).await
+        }
+        Command::Indexes(args) => {
+            let verbose = context.progress.is_verbose();
+            indexes::run(&context, &args.request(&context.config, verbose)).await
+        }
+        Command::Seed(args) => seed::run(&context, &args.options()).await,
+        Command::Check(args) => check::run(&context, &args.options(&context.config)).await,
+        Command::Explain(args) => {
+            check::explain::run(&context, &args.name, &args.catalog.options()).await
+        }
+        Command::Demo(args) => demo::run(&context, args.keep).await,
         Command::Queries(args) => queries::run(&context, &args.options()).await,
-        Command::Advise(args) => advise::run(&context, &args).await,
+        Command::Advise(args) => advise::run(&context, &args.options(&context.config)).await,
         Command::Lint(args) => lint::run(&context, &args.options()).await,
         Command::Drift(args) => drift::run(&context, &args.options()).await,
         Command::Verify(args) => verify::run(&context, &args.options()).await,

@@ -11,6 +11,14 @@ use clap::ValueEnum;
 use comfy_table::{presets, CellAlignment, Color, ContentArrangement};
 use serde::Serialize;
 
+/// The `--color` choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
 /// The terminal's width in columns when stdout is a terminal (comfy-table asks it).
 #[must_use]
 pub fn terminal_width() -> Option<u16> {

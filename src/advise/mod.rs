@@ -25,8 +25,7 @@ use crate::check::catalog::{self, Check};
 use crate::check::expectation::{Expectation, Judging};
 use crate::check::report::CheckResult;
 use crate::check::runner::{self, Runs};
-use crate::check::{self, Session};
-use crate::cli::{AdviseArgs, CatalogArgs};
+use crate::check::{self, CatalogOptions, Session};
 use crate::context::Context;
 use crate::exit::ExitStatus;
 use hypo::HypoPg;
@@ -40,16 +39,30 @@ pub struct Target {
     pub samples: Option<Vec<Vec<Option<String>>>>,
 }
 
+/// What `lma advise` is asked to advise on.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Check names, check files or query files.
+    pub targets: Vec<String>,
+    /// The query file's parameter values, in order.
+    pub params: Vec<String>,
+    /// Advise on every check that `lma check` fails instead.
+    pub failing: bool,
+    /// Keep candidates that cut the estimated cost by at least this percentage.
+    pub min_gain: f64,
+    /// Build the best candidate for real on a throwaway copy and measure.
+    pub verify: bool,
+    /// With `failing`: how failing is judged (flags over `[check]`).
+    pub judging: Judging,
+    pub catalog: CatalogOptions,
+}
+
 /// Runs `lma advise`: exit 1 when an index is proposed.
-pub async fn run(context: &Context, args: &AdviseArgs) -> anyhow::Result<ExitStatus> {
-    let catalog_args = CatalogArgs {
-        checks: args.catalog.checks.clone(),
-        as_app_role: false,
-        settings: args.catalog.settings.clone(),
-    };
+pub async fn run(context: &Context, args: &Options) -> anyhow::Result<ExitStatus> {
     if args.catalog.as_app_role {
         anyhow::bail!("lma advise plans as the connected role; --as-app-role is for lma check");
     }
+    let catalog_args = args.catalog.clone();
     let direct = if args.failing {
         Vec::new()
     } else {
@@ -66,7 +79,7 @@ pub async fn run(context: &Context, args: &AdviseArgs) -> anyhow::Result<ExitSta
         .context("cannot make the session read-only")?;
     let hypo = HypoPg::find(&session.client, &session.database).await?;
     let targets = if args.failing {
-        failing(context, &session, &catalog_args, args.no_latency).await?
+        failing(context, &session, &catalog_args, args.judging).await?
     } else {
         direct
     };
@@ -92,7 +105,7 @@ pub async fn run(context: &Context, args: &AdviseArgs) -> anyhow::Result<ExitSta
 fn targets(
     names: &[String],
     params: &[String],
-    catalog_args: &CatalogArgs,
+    catalog_args: &CatalogOptions,
 ) -> anyhow::Result<Vec<Target>> {
     let mut out = Vec::new();
     let mut catalog = None;
@@ -149,14 +162,10 @@ fn file_target(path: &Path, params: &[String]) -> anyhow::Result<Target> {
 async fn failing(
     context: &Context,
     session: &Session,
-    catalog_args: &CatalogArgs,
-    no_latency: bool,
-) -> anyhow::Result<Vec<Target>> {
+    catalog_args: &CatalogOptions,
     // Judged as `lma check` judges them, small-table floor included.
-    let judging = Judging {
-        latency: context.config.check.latency && !no_latency,
-        min_table_pages: context.config.check.min_table_pages,
-    };
+    judging: Judging,
+) -> anyhow::Result<Vec<Target>> {
     let runs = Runs {
         warmup: 1,
         iterations: 3,

@@ -32,7 +32,7 @@ pub struct CheckAdvice {
     /// a test build.
     pub unvalidated: Vec<Unvalidated>,
     pub rejected: Vec<Rejected>,
-    pub verification: Option<super::verify::Verification>,
+    pub verification: Option<Verification>,
     /// The tables the query reads, as `(schema, table)`: what `--verify` copies.
     #[serde(skip)]
     pub tables: Vec<(String, String)>,
@@ -216,4 +216,74 @@ pub fn human_bytes(bytes: i64) -> String {
         b if b >= 1e6 => format!("{:.1} MB", b / 1e6),
         b => format!("{:.0} kB", b / 1e3),
     }
+}
+
+/// What the builds on the copy measured.
+#[derive(Debug, Serialize)]
+pub struct Verification {
+    /// The tables copied, with their rows.
+    pub copied: Vec<Copied>,
+    /// The check on the copy as the database stands.
+    pub before: Measured,
+    /// Each candidate built (the first proposal, else each one HypoPG could not cost), the
+    /// best first: used by the most samples, then the fewest buffers.
+    pub builds: Vec<Build>,
+}
+
+/// One candidate built on the copy, measured, and dropped again.
+#[derive(Debug, Serialize)]
+pub struct Build {
+    pub index: String,
+    /// The statement run on the copy (`pg_temp`).
+    pub statement: String,
+    pub after: Measured,
+    /// How many samples' plans read it.
+    pub used_by_samples: usize,
+    pub samples: usize,
+}
+
+/// One table copied.
+#[derive(Debug, Serialize)]
+pub struct Copied {
+    pub table: String,
+    pub rows: u64,
+}
+
+/// The check's runs on the copy.
+#[derive(Debug, Serialize)]
+pub struct Measured {
+    pub p50_ms: f64,
+    pub max_ms: f64,
+    /// The most buffers (shared + local, hit + read) of one execution over the samples.
+    pub buffers: u64,
+    pub plan: String,
+}
+
+impl Verification {
+    pub(super) fn blocks(&self, blocks: &mut Vec<Block>) {
+        let tables: Vec<String> = self
+            .copied
+            .iter()
+            .map(|c| format!("{} ({} rows)", c.table, c.rows))
+            .collect();
+        blocks.push(Block::Line(format!(
+            "verify, on a temporary copy of {}:",
+            tables.join(", ")
+        )));
+        blocks.push(Block::Line(measured_line("now", &self.before)));
+        for build in &self.builds {
+            let label = format!(
+                "with {} (used by {}/{} samples)",
+                build.index, build.used_by_samples, build.samples
+            );
+            blocks.push(Block::Line(measured_line(&label, &build.after)));
+        }
+    }
+}
+
+fn measured_line(label: &str, m: &Measured) -> String {
+    format!(
+        "   {label}: p50 {:.3} ms, max {:.3} ms, {} buffers, {}",
+        m.p50_ms, m.max_ms, m.buffers, m.plan
+    )
 }

@@ -9,8 +9,7 @@ use serde::Serialize;
 
 use super::plan::{Node, FLAG_MISESTIMATE};
 use super::runner::{self, Runs, Setting};
-use super::{catalog, load, Session};
-use crate::cli::ExplainArgs;
+use super::{catalog, load, CatalogOptions, Session};
 use crate::context::Context;
 use crate::exit::ExitStatus;
 use crate::output::{Block, Report, Table, Tone};
@@ -250,10 +249,14 @@ impl Report for ExplainReport {
 }
 
 /// Runs `lma explain NAME`.
-pub async fn run(context: &Context, args: &ExplainArgs) -> anyhow::Result<ExitStatus> {
-    let checks = catalog::select(load(&args.catalog)?, std::slice::from_ref(&args.name))?;
+pub async fn run(
+    context: &Context,
+    name: &str,
+    catalog_options: &CatalogOptions,
+) -> anyhow::Result<ExitStatus> {
+    let checks = catalog::select(load(catalog_options)?, &[name.to_owned()])?;
     let check = &checks[0];
-    let session = Session::open(context, &args.catalog).await?;
+    let session = Session::open(context, catalog_options).await?;
     let samples = session.samples(check).await?;
     let first = samples.into_iter().take(1).collect();
     let runs = Runs {

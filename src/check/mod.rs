@@ -15,11 +15,11 @@ pub mod runner;
 pub mod schema;
 
 use std::collections::BTreeSet;
+use std::path::PathBuf;
 
 use anyhow::{bail, Context as _};
 use tokio_postgres::Client;
 
-use crate::cli::{CatalogArgs, CheckArgs};
 use crate::context::Context;
 use crate::db::Database;
 use crate::exit::ExitStatus;
@@ -44,7 +44,7 @@ pub struct Session {
 
 impl Session {
     /// Connects, warns about missing statistics, and pins the settings.
-    pub async fn open(context: &Context, args: &CatalogArgs) -> anyhow::Result<Self> {
+    pub async fn open(context: &Context, args: &CatalogOptions) -> anyhow::Result<Self> {
         Self::open_on(context, &context.database()?, args).await
     }
 
@@ -52,7 +52,7 @@ impl Session {
     pub async fn open_on(
         context: &Context,
         database: &Database,
-        args: &CatalogArgs,
+        args: &CatalogOptions,
     ) -> anyhow::Result<Self> {
         let mut client = database.connect().await?;
         let lma_schema = schema::is_lma(&mut client).await?;
@@ -119,7 +119,34 @@ impl Session {
     }
 }
 
-fn session_options(context: &Context, args: &CatalogArgs) -> SessionOptions {
+/// Where the checks come from and how their session is set up (`check`, `explain`, `advise`).
+#[derive(Debug, Clone, Default)]
+pub struct CatalogOptions {
+    /// A directory of check files instead of the catalog built into lma.
+    pub checks: Option<PathBuf>,
+    /// Run as `lma_app` under row-level security.
+    pub as_app_role: bool,
+    /// Planner settings pinned on top of `[check.settings]`.
+    pub settings: Vec<(String, String)>,
+}
+
+/// What `lma check` is asked to do, with flags already put over `[check]`.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub catalog: CatalogOptions,
+    /// Only these checks; empty means all, and coverage is reported.
+    pub only: Vec<String>,
+    pub runs: Runs,
+    pub judging: Judging,
+    pub junit: Option<PathBuf>,
+    pub save_baseline: Option<PathBuf>,
+    pub baseline: Option<PathBuf>,
+    /// Allowed buffer growth over the baseline, in percent.
+    pub buffers_tolerance: f64,
+    pub require_coverage: bool,
+}
+
+fn session_options(context: &Context, args: &CatalogOptions) -> SessionOptions {
     let config = &context.config.check;
     let mut settings: Vec<(String, String)> = config
         .settings
@@ -136,7 +163,7 @@ fn session_options(context: &Context, args: &CatalogArgs) -> SessionOptions {
 }
 
 /// The catalog: `--checks DIR`, else the one built into lma.
-pub fn load(args: &CatalogArgs) -> anyhow::Result<Vec<Check>> {
+pub fn load(args: &CatalogOptions) -> anyhow::Result<Vec<Check>> {
     match &args.checks {
         Some(dir) => catalog::from_dir(dir),
         None => catalog::embedded(),
@@ -144,25 +171,16 @@ pub fn load(args: &CatalogArgs) -> anyhow::Result<Vec<Check>> {
 }
 
 /// Runs `lma check`.
-pub async fn run(context: &Context, args: &CheckArgs) -> anyhow::Result<ExitStatus> {
+pub async fn run(context: &Context, args: &Options) -> anyhow::Result<ExitStatus> {
     let checks = catalog::select(load(&args.catalog)?, &args.only)?;
     let session = Session::open(context, &args.catalog).await?;
-    let config = &context.config.check;
-    let runs = Runs {
-        warmup: args.warmup.unwrap_or(config.warmup),
-        iterations: args.iterations.unwrap_or(config.iterations),
-    };
-    let judging = Judging {
-        latency: config.latency && !args.no_latency,
-        min_table_pages: args.min_table_pages.unwrap_or(config.min_table_pages),
-    };
+    let (runs, judging) = (args.runs, args.judging);
     let mut results = run_checks(context, &session, &checks, runs, judging).await?;
     if let Some(path) = &args.save_baseline {
         Baseline::of(&results).save(path)?;
     }
     if let Some(path) = &args.baseline {
-        let tolerance = args.buffers_tolerance.unwrap_or(config.buffers_tolerance);
-        Baseline::load(path)?.compare(&mut results, tolerance);
+        Baseline::load(path)?.compare(&mut results, args.buffers_tolerance);
     }
     let coverage = if args.only.is_empty() {
         let used = used_indexes(&results, &session.relations);
@@ -201,11 +219,7 @@ pub const DEMO_RUNS: Runs = Runs {
 /// returns, the session's index scans are flushed to the statistics, so that `lma indexes` right
 /// after sees the indexes the checks used.
 pub async fn demo(context: &Context, database: &Database) -> anyhow::Result<CheckReport> {
-    let args = CatalogArgs {
-        checks: None,
-        as_app_role: false,
-        settings: Vec::new(),
-    };
+    let args = CatalogOptions::default();
     let checks = catalog::embedded()?;
     let session = Session::open_on(context, database, &args).await?;
     let judging = Judging {

@@ -2,9 +2,10 @@
 //! in the target), missing (only in the migrations' schema) or changed, with the SQL that
 //! brings the target back in line where that is simple.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::catalog::{Catalog, Object};
+use crate::config::DriftIgnore;
 
 /// How an object differs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -48,21 +49,6 @@ pub struct Difference {
     /// Why the difference is accepted ([[drift.ignore]]); accepted ones never fail the run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ignored: Option<String>,
-}
-
-/// `[[drift.ignore]]`: a glob pattern on `kind name` (e.g. `index public.leads *`) and why.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IgnoreEntry {
-    pub object: String,
-    pub reason: String,
-}
-
-/// `[drift]`.
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct DriftSection {
-    pub ignore: Vec<IgnoreEntry>,
 }
 
 /// Every difference between the database and the migrations' schema, in kind and name order.
@@ -221,7 +207,7 @@ fn changed_fix(ours: &Object, theirs: &Object) -> Option<String> {
 }
 
 /// Marks the differences an ignore entry accepts; a bad pattern is an error.
-pub fn apply_ignores(differences: &mut [Difference], ignore: &[IgnoreEntry]) -> anyhow::Result<()> {
+pub fn apply_ignores(differences: &mut [Difference], ignore: &[DriftIgnore]) -> anyhow::Result<()> {
     let mut patterns = Vec::new();
     for entry in ignore {
         if entry.reason.trim().is_empty() {
@@ -314,7 +300,7 @@ mod tests {
     fn ignores_need_a_reason_and_match_kind_and_name() {
         let db = catalog(&[object("index", "public.t USING btree (a)", "x")]);
         let mut diffs = compare(&db, &Catalog::new());
-        let entry = |object: &str, reason: &str| IgnoreEntry {
+        let entry = |object: &str, reason: &str| DriftIgnore {
             object: object.into(),
             reason: reason.into(),
         };

@@ -180,7 +180,7 @@ pub async fn run(context: &Context, args: &MigrateArgs) -> anyhow::Result<ExitSt
     let latest_version = set.latest_version();
     let rollout = Arc::new(Rollout {
         set,
-        policy: Policy::resolve(&args.policy, &context.config.migrate)?,
+        policy: Policy::resolve(&args.policy.overrides(), &context.config.migrate)?,
         up_to: args.target,
         keep_going: args.keep_going,
         progress: context.progress,

@@ -11,9 +11,10 @@ pub mod targets;
 use tokio_postgres::Client;
 
 use crate::cli::FleetArgs;
+use crate::config::TargetEntry;
 use crate::context::Context;
 use crate::db::Database;
-use targets::{Target, TargetEntry};
+use targets::Target;
 
 /// Whether the command runs across targets rather than on the one database.
 #[must_use]

@@ -7,7 +7,7 @@ use anyhow::{bail, Context as _};
 use time::OffsetDateTime;
 use tokio_postgres::{Client, Row};
 
-use super::lookup::Lookup;
+use super::lookup::{Lookup, Query};
 
 const SCHEMAS: &str = include_str!("../../sql/reports/schemas.sql");
 const INDEXES: &str = include_str!("../../sql/reports/indexes.sql");
@@ -154,6 +154,16 @@ pub struct ForeignKeyRow {
 }
 
 impl ForeignKeyRow {
+    /// The referential-integrity lookup, for the planner to be asked about.
+    #[must_use]
+    pub fn ri_query(&self) -> Query<'_> {
+        Query {
+            sql: &self.lookup_query,
+            types: &self.lookup_types,
+            params: self.columns.len(),
+        }
+    }
+
     fn from_row(row: &Row) -> anyhow::Result<Self> {
         Ok(Self {
             table_oid: row.try_get("table_oid")?,
@@ -177,6 +187,15 @@ impl ForeignKeyRow {
             lookup: None,
         })
     }
+}
+
+/// The catalog rows behind the schema checks (checks.rs).
+#[derive(Debug, Default)]
+pub struct Checks {
+    pub sequences: Vec<SequenceRow>,
+    pub not_valid: Vec<NotValidRow>,
+    pub no_primary_key: Vec<NoPrimaryKeyRow>,
+    pub null_leading: Vec<NullLeadingRow>,
 }
 
 /// One table: sizes, index count and sequential-scan counters.

@@ -3,18 +3,9 @@
 //! without a primary key, and B-trees led by a mostly-NULL column. Each finding has its fix, or
 //! says why no one statement fixes it. See docs/indexes.md.
 
-use super::catalog::{ForeignKeyRow, NoPrimaryKeyRow, NotValidRow, NullLeadingRow, SequenceRow};
-use super::findings::{Facts, Finding, Kind};
+use super::catalog::{ForeignKeyRow, NoPrimaryKeyRow, NotValidRow, SequenceRow};
+use super::finding::{Facts, Finding, Kind};
 use super::size::human_size;
-
-/// The catalog rows behind these checks.
-#[derive(Debug, Default)]
-pub struct Checks {
-    pub sequences: Vec<SequenceRow>,
-    pub not_valid: Vec<NotValidRow>,
-    pub no_primary_key: Vec<NoPrimaryKeyRow>,
-    pub null_leading: Vec<NullLeadingRow>,
-}
 
 /// Every finding of these checks.
 #[must_use]

@@ -8,8 +8,6 @@
 use serde_json::Value;
 use tokio_postgres::{Client, SimpleQueryMessage};
 
-use super::catalog::ForeignKeyRow;
-
 /// What the planner said about one foreign key's lookup.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
@@ -51,18 +49,28 @@ const SETTINGS: &str = "BEGIN READ ONLY; \
 
 const STATEMENT: &str = "lma_fk_lookup";
 
+/// The referential-integrity lookup of one foreign key, as the catalog query wrote it.
+#[derive(Debug, Clone, Copy)]
+pub struct Query<'a> {
+    /// The SELECT … FOR KEY SHARE with `$n` parameters, identifiers quoted.
+    pub sql: &'a str,
+    /// The parameters' types, comma-separated.
+    pub types: &'a str,
+    pub params: usize,
+}
+
 /// Asks the planner about each foreign key's lookup, one short read-only transaction each
 /// (`FOR KEY SHARE` takes a ROW SHARE lock at planning, held only until that rollback).
-pub async fn plan_all(client: &Client, foreign_keys: &[ForeignKeyRow]) -> Vec<Lookup> {
-    let mut lookups = Vec::with_capacity(foreign_keys.len());
-    for fk in foreign_keys {
-        lookups.push(plan(client, fk).await);
+pub async fn plan_all(client: &Client, queries: &[Query<'_>]) -> Vec<Lookup> {
+    let mut lookups = Vec::with_capacity(queries.len());
+    for query in queries {
+        lookups.push(plan(client, *query).await);
     }
     lookups
 }
 
-async fn plan(client: &Client, fk: &ForeignKeyRow) -> Lookup {
-    let outcome = explain(client, fk).await;
+async fn plan(client: &Client, query: Query<'_>) -> Lookup {
+    let outcome = explain(client, query).await;
     // Prepared statements outlive transactions, so DEALLOCATE comes after the rollback.
     let _ = client.batch_execute("ROLLBACK").await;
     let _ = client
@@ -79,16 +87,16 @@ async fn plan(client: &Client, fk: &ForeignKeyRow) -> Lookup {
 }
 
 /// The generic plan of the lookup, as EXPLAIN's JSON.
-async fn explain(client: &Client, fk: &ForeignKeyRow) -> Result<Value, tokio_postgres::Error> {
+async fn explain(client: &Client, query: Query<'_>) -> Result<Value, tokio_postgres::Error> {
     client.batch_execute(SETTINGS).await?;
     // The query and types come from the catalog, quoted there with format('%I').
     client
         .batch_execute(&format!(
             "PREPARE {STATEMENT} ({}) AS {}",
-            fk.lookup_types, fk.lookup_query
+            query.types, query.sql
         ))
         .await?;
-    let nulls = vec!["NULL"; fk.columns.len()].join(", ");
+    let nulls = vec!["NULL"; query.params].join(", ");
     let messages = client
         .simple_query(&format!(
             "EXPLAIN (FORMAT JSON) EXECUTE {STATEMENT} ({nulls})"

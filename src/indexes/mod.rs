@@ -7,6 +7,7 @@
 
 pub mod catalog;
 pub mod checks;
+pub mod finding;
 pub mod findings;
 pub mod ignore;
 pub mod lookup;
@@ -19,14 +20,13 @@ pub mod usage;
 use anyhow::Context as _;
 use tokio_postgres::Client;
 
-use crate::cli::IndexesArgs;
 use crate::config::IndexesSection;
 use crate::context::Context;
 use crate::db::Database;
 use crate::exit::ExitStatus;
 use crate::progress::Progress;
+use catalog::Checks;
 use catalog::{BloatRow, ForeignKeyRow, IndexRow, StatsAge, TableRow};
-use checks::Checks;
 use findings::{Facts, Kind};
 use report::{human_age, rfc3339, IndexEntry, IndexesReport, ServerStatistics, Statistics};
 use usage::Usage;
@@ -41,6 +41,16 @@ pub struct Options {
     pub thresholds: IndexesSection,
 }
 
+/// One `lma indexes` run: what to report, the replicas whose counters add to the primary's,
+/// and how the table is drawn.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub options: Options,
+    /// `--replica` URLs.
+    pub replicas: Vec<String>,
+    pub view: report::View,
+}
+
 /// A connected server and how to name it.
 pub struct Server {
     /// `user@host:port/database`, never with a password.
@@ -49,36 +59,18 @@ pub struct Server {
 }
 
 /// Runs `lma indexes`: exit 1 when a finding of a `--fail-on` kind is found.
-pub async fn run(context: &Context, args: &IndexesArgs) -> anyhow::Result<ExitStatus> {
+pub async fn run(context: &Context, request: &Request) -> anyhow::Result<ExitStatus> {
     let database = context.database()?;
     let primary = Server {
         name: database.describe(),
         client: database.connect().await?,
     };
     let mut replicas = Vec::new();
-    for url in &args.replicas {
+    for url in &request.replicas {
         replicas.push(connect_replica(context, &database, url).await?);
     }
-    let options = Options {
-        schemas: args.schemas.clone(),
-        fail_on: if args.fail_on.is_empty() {
-            Kind::ALL.to_vec()
-        } else {
-            args.fail_on.clone()
-        },
-        thresholds: context.config.indexes.clone(),
-    };
-    let mut report = read(&primary, &replicas, &options, &context.progress).await?;
-    report.view = render::View {
-        list: args.list,
-        all: args.all || context.progress.is_verbose(),
-        width: usize::from(
-            args.width
-                .or_else(crate::output::terminal_width)
-                .unwrap_or(100)
-                .max(40),
-        ),
-    };
+    let mut report = read(&primary, &replicas, &request.options, &context.progress).await?;
+    report.view = request.view;
     context.emit(&report)?;
     Ok(ExitStatus::findings_if(report.fails()))
 }
@@ -128,7 +120,8 @@ impl Catalog {
             .collect();
         let mut foreign_keys = catalog::foreign_keys(client, &schemas).await?;
         progress.detail("planning the foreign keys' lookups");
-        let lookups = lookup::plan_all(client, &foreign_keys).await;
+        let queries: Vec<_> = foreign_keys.iter().map(ForeignKeyRow::ri_query).collect();
+        let lookups = lookup::plan_all(client, &queries).await;
         for (fk, planned) in foreign_keys.iter_mut().zip(lookups) {
             fk.lookup = Some(planned);
         }
@@ -188,7 +181,7 @@ pub async fn read(
         schemas: catalog.schemas,
         statistics,
         fail_on: options.fail_on.clone(),
-        view: render::View::default(),
+        view: report::View::default(),
     })
 }
 

@@ -5,26 +5,12 @@
 use super::findings::{Finding, Kind};
 use super::report::{human_age, terminal_safe, IndexesReport};
 use super::size::human_size;
+use crate::output::Report;
 use crate::output::{Block, Table};
 
-/// How the table output is laid out (not part of the JSON).
-#[derive(Debug, Clone, Copy)]
-pub struct View {
-    /// Print the inventory of indexes and tables too.
-    pub list: bool,
-    /// List unused verdicts on young statistics one by one instead of counting them.
-    pub all: bool,
-    /// The terminal's width in columns.
-    pub width: usize,
-}
-
-impl Default for View {
-    fn default() -> Self {
-        Self {
-            list: false,
-            all: false,
-            width: 100,
-        }
+impl Report for IndexesReport {
+    fn human(&self) -> Vec<Block> {
+        blocks(self)
     }
 }
 

@@ -9,10 +9,29 @@ use time::OffsetDateTime;
 
 use super::catalog::{IndexRow, TableRow};
 use super::findings::{Finding, Kind};
-use super::render::{self, View};
 use super::size::human_size;
 use super::usage::Usage;
-use crate::output::{Block, Report};
+
+/// How the table output is laid out (not part of the JSON).
+#[derive(Debug, Clone, Copy)]
+pub struct View {
+    /// Print the inventory of indexes and tables too.
+    pub list: bool,
+    /// List unused verdicts on young statistics one by one instead of counting them.
+    pub all: bool,
+    /// The terminal's width in columns.
+    pub width: usize,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        Self {
+            list: false,
+            all: false,
+            width: 100,
+        }
+    }
+}
 
 /// The report of `lma indexes`.
 #[derive(Debug, Serialize)]
@@ -199,12 +218,6 @@ pub fn human_age(seconds: u64) -> String {
     };
     humantime_serde::re::humantime::format_duration(std::time::Duration::from_secs(rounded))
         .to_string()
-}
-
-impl Report for IndexesReport {
-    fn human(&self) -> Vec<Block> {
-        render::blocks(self)
-    }
 }
 
 impl IndexesReport {

@@ -206,7 +206,7 @@ pub fn place(file: &str, raw: Raw, ignored: Option<String>) -> Finding {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lint::rules::LintSection;
+    use crate::config::LintSection;
 
     fn rules_of(text: &str) -> Vec<String> {
         let set = RuleSet::resolve(&LintSection::default()).unwrap();

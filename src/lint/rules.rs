@@ -1,13 +1,12 @@
 //! The rules of `lma lint`: squawk's, chosen by `[lint]` and by what lma's runner does, and
 //! lma's own, which report what `lma migrate` refuses.
 
-use std::collections::BTreeMap;
 use std::str::FromStr as _;
 
 use anyhow::{bail, Context as _};
-use serde::Deserialize;
 use squawk_linter::{Rule, Version};
 
+use crate::config::LintSection;
 use crate::migrate::script::RefusalKind;
 
 /// squawk's rules that lma's runner satisfies or checks more exactly itself, never run:
@@ -65,34 +64,6 @@ pub fn docs_url(rule: &str) -> String {
     } else {
         format!("https://squawkhq.com/docs/{rule}")
     }
-}
-
-/// `[lint]`: which squawk rules run, keyed by squawk's rule names.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct LintSection {
-    /// The PostgreSQL version the migrations target, as squawk's `pg_version`.
-    pub pg_version: String,
-    /// squawk rules switched off (each with its reason) or opt-in rules switched on.
-    pub rules: BTreeMap<String, RuleSetting>,
-}
-
-impl Default for LintSection {
-    fn default() -> Self {
-        Self {
-            pg_version: "15".to_owned(),
-            rules: BTreeMap::new(),
-        }
-    }
-}
-
-/// One `[lint.rules]` entry: `prefer-text-field = { enabled = false, reason = "…" }`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct RuleSetting {
-    pub enabled: bool,
-    /// Why a rule is off; required when `enabled = false`.
-    pub reason: Option<String>,
 }
 
 /// The squawk rules to run and the settings to run them with.

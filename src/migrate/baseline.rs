@@ -10,7 +10,6 @@ use super::lock::MigrationLock;
 use super::policy::Policy;
 use super::session::Session;
 use super::source::MigrationSet;
-use crate::cli::BaselineArgs;
 use crate::context::Context;
 use crate::exit::ExitStatus;
 use crate::output::{Block, Report, Table};
@@ -46,21 +45,31 @@ impl Report for BaselineReport {
     }
 }
 
+/// What `lma baseline` is asked to record.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The newest version the database already has.
+    pub up_to: i64,
+    pub migrations: Option<std::path::PathBuf>,
+    pub policy: Policy,
+}
+
 /// Runs `lma baseline`.
-pub async fn run(context: &Context, args: &BaselineArgs) -> anyhow::Result<ExitStatus> {
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<ExitStatus> {
     let set = MigrationSet::load(
-        args.source.migrations.as_deref(),
+        options.migrations.as_deref(),
         &context.config.migrate.ignore,
     )?;
-    if !set.migrations().iter().any(|m| m.version() == args.up_to) {
-        bail!("baseline {}: no migration has that version", args.up_to);
+    let up_to = options.up_to;
+    if !set.migrations().iter().any(|m| m.version() == up_to) {
+        bail!("baseline {up_to}: no migration has that version");
     }
     let database = context.database()?;
-    let policy = Policy::resolve(&args.policy, &context.config.migrate)?;
+    let policy = options.policy;
     let lock = MigrationLock::acquire(&database, policy.wait_timeout, &context.progress).await?;
     let session = Session::open(&database, &policy).await?;
     let history = History::locate(&session.client).await?;
-    let recorded = record(&session, &history, &set, args.up_to).await?;
+    let recorded = record(&session, &history, &set, up_to).await?;
     lock.release().await?;
     context.emit(&BaselineReport {
         database: database.describe(),

@@ -83,7 +83,7 @@ async fn blockers(observer: &Client, pid: i32) -> Result<Vec<Blocker>, tokio_pos
 /// Whether an error chain holds PostgreSQL's lock_timeout error (SQLSTATE 55P03).
 #[must_use]
 pub fn is_lock_timeout(err: &(dyn std::error::Error + 'static)) -> bool {
-    super::failure::find_db_error(err).is_some_and(|db| *db.code() == SqlState::LOCK_NOT_AVAILABLE)
+    crate::db::find_db_error(err).is_some_and(|db| *db.code() == SqlState::LOCK_NOT_AVAILABLE)
 }
 
 #[cfg(test)]

@@ -7,6 +7,7 @@ use tokio_postgres::error::{DbError, ErrorPosition, SqlState};
 use super::contention::Blocker;
 use super::executor::ExecError;
 use super::source::MigrationSet;
+use crate::db::{causes, find_db_error};
 
 /// One line naming the migration's file, the failing line and the database's message.
 #[must_use]
@@ -68,17 +69,6 @@ pub fn with_blockers(message: &str, attempts: u32, blockers: &[Blocker]) -> Stri
         format!("blocked by {}", list.join("; "))
     };
     format!("{message}; gave up after {attempts} attempts; {who}")
-}
-
-/// The first PostgreSQL error in a chain.
-pub fn find_db_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a DbError> {
-    causes(err).find_map(|cause| cause.downcast_ref::<DbError>())
-}
-
-fn causes<'a>(
-    err: &'a (dyn std::error::Error + 'static),
-) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
-    std::iter::successors(Some(err), |cause| cause.source())
 }
 
 fn chain(err: &(dyn std::error::Error + 'static)) -> String {

@@ -17,7 +17,7 @@ use tokio_postgres::error::SqlState;
 use tokio_postgres::types::Type;
 use tokio_postgres::Client;
 
-use super::failure::find_db_error;
+use crate::db::find_db_error;
 
 /// refinery's default history table name.
 pub const TABLE: &str = "refinery_schema_history";

@@ -21,6 +21,7 @@ pub mod source;
 pub mod statements;
 pub mod status;
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::Instant;
@@ -30,7 +31,6 @@ use indicatif::ProgressBar;
 use refinery::Migration;
 use serde::Serialize;
 
-use crate::cli::MigrateArgs;
 use crate::context::Context;
 use crate::db::Database;
 use crate::exit::ExitStatus;
@@ -123,21 +123,32 @@ impl Report for MigrateReport {
     }
 }
 
+/// What `lma migrate` on one database is asked to do.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// A directory of `V<N>__<NAME>.sql` files instead of the embedded LMA schema.
+    pub migrations: Option<PathBuf>,
+    /// Stop after this version.
+    pub up_to: Option<i64>,
+    /// Apply in one transaction and roll back.
+    pub dry_run: bool,
+    pub policy: Policy,
+}
+
 /// Runs `lma migrate`.
-pub async fn run(context: &Context, args: &MigrateArgs) -> anyhow::Result<ExitStatus> {
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<ExitStatus> {
     let set = MigrationSet::load(
-        args.source.migrations.as_deref(),
+        options.migrations.as_deref(),
         &context.config.migrate.ignore,
     )?;
     let database = context.database()?;
-    let policy = Policy::resolve(&args.policy, &context.config.migrate)?;
-    let migrator = Migrator::new(&set, policy, &context.progress);
-    if args.dry_run {
-        let report = migrator.dry_run(&database, args.target).await?;
+    let migrator = Migrator::new(&set, options.policy, &context.progress);
+    if options.dry_run {
+        let report = migrator.dry_run(&database, options.up_to).await?;
         context.emit(&report)?;
         return Ok(ExitStatus::findings_if(report.has_failures()));
     }
-    let report = migrator.apply(&database, args.target).await?;
+    let report = migrator.apply(&database, options.up_to).await?;
     context.emit(&report)?;
     Ok(ExitStatus::Success)
 }

@@ -4,28 +4,16 @@
 use std::time::Duration;
 
 use anyhow::bail;
-use serde::Deserialize;
 
-use crate::cli::PolicyArgs;
+use crate::config::MigrateSection;
 
-/// `[migrate]` in the configuration file.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MigrateSection {
-    /// `lock_timeout` for every migration statement.
-    #[serde(default, with = "humantime_serde")]
+/// The settings given as flags; what one leaves `None`, `[migrate]` and then the default decide.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Overrides {
     pub lock_timeout: Option<Duration>,
-    /// How many times a migration that hit the lock timeout is retried.
     pub lock_retries: Option<u32>,
-    /// How long to wait for another `lma migrate` to release the migration lock.
-    #[serde(default, with = "humantime_serde")]
     pub wait_timeout: Option<Duration>,
-    /// `statement_timeout` for every migration statement; none by default.
-    #[serde(default, with = "humantime_serde")]
     pub statement_timeout: Option<Duration>,
-    /// Files in a `--migrations` directory that look like migrations but are not (glob patterns).
-    #[serde(default)]
-    pub ignore: Vec<String>,
 }
 
 /// PostgreSQL's largest timeout: its timeouts are int4 milliseconds.
@@ -54,7 +42,7 @@ impl Default for Policy {
 impl Policy {
     /// Flags win over the configuration, which wins over the defaults. Timeouts below 1 ms
     /// (which PostgreSQL would round to 0, "no limit") or above its int4 milliseconds are refused.
-    pub fn resolve(flags: &PolicyArgs, file: &MigrateSection) -> anyhow::Result<Self> {
+    pub fn resolve(flags: &Overrides, file: &MigrateSection) -> anyhow::Result<Self> {
         let default = Self::default();
         let policy = Self {
             lock_timeout: flags
@@ -122,9 +110,9 @@ mod tests {
             lock_retries: Some(7),
             ..MigrateSection::default()
         };
-        let flags = PolicyArgs {
+        let flags = Overrides {
             lock_retries: Some(1),
-            ..PolicyArgs::default()
+            ..Overrides::default()
         };
         let policy = Policy::resolve(&flags, &file).unwrap();
         assert_eq!(policy.lock_timeout, Duration::from_secs(2));
@@ -136,31 +124,31 @@ mod tests {
     #[test]
     fn timeouts_below_a_millisecond_or_past_int4_are_refused() {
         let file = MigrateSection::default();
-        let with = |flags: PolicyArgs| Policy::resolve(&flags, &file).map_err(|e| e.to_string());
+        let with = |flags: Overrides| Policy::resolve(&flags, &file).map_err(|e| e.to_string());
         for lock in [
             Duration::from_micros(900),
             Duration::ZERO,
             Duration::from_hours(30 * 24),
         ] {
-            let flags = PolicyArgs {
+            let flags = Overrides {
                 lock_timeout: Some(lock),
-                ..PolicyArgs::default()
+                ..Overrides::default()
             };
             assert!(with(flags).is_err(), "{lock:?}");
         }
-        let huge = PolicyArgs {
+        let huge = Overrides {
             wait_timeout: Some(Duration::from_hours(5_124_095_576_030_431)),
-            ..PolicyArgs::default()
+            ..Overrides::default()
         };
         assert!(with(huge).unwrap_err().contains("wait timeout"));
         let from_file = MigrateSection {
             statement_timeout: Some(Duration::from_micros(10)),
             ..MigrateSection::default()
         };
-        assert!(Policy::resolve(&PolicyArgs::default(), &from_file).is_err());
-        let ok = PolicyArgs {
+        assert!(Policy::resolve(&Overrides::default(), &from_file).is_err());
+        let ok = Overrides {
             lock_timeout: Some(Duration::from_millis(1)),
-            ..PolicyArgs::default()
+            ..Overrides::default()
         };
         assert!(with(ok).is_ok());
     }

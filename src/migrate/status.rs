@@ -1,6 +1,7 @@
 //! `lma status`: every migration, known to the files or to the database, with its state.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use refinery::Migration;
 use serde::Serialize;
@@ -9,7 +10,6 @@ use tokio_postgres::Client;
 
 use super::history::{self, History};
 use super::source::MigrationSet;
-use crate::cli::StatusArgs;
 use crate::context::Context;
 use crate::exit::ExitStatus;
 use crate::output::{Block, Report, Table, Tone};
@@ -212,11 +212,8 @@ fn applied_entry(done: &Migration, file: Option<&Migration>) -> Entry {
 }
 
 /// Runs `lma status`: exit 1 when anything is divergent, missing or out of order.
-pub async fn run(context: &Context, args: &StatusArgs) -> anyhow::Result<ExitStatus> {
-    let set = MigrationSet::load(
-        args.source.migrations.as_deref(),
-        &context.config.migrate.ignore,
-    )?;
+pub async fn run(context: &Context, migrations: Option<&Path>) -> anyhow::Result<ExitStatus> {
+    let set = MigrationSet::load(migrations, &context.config.migrate.ignore)?;
     let database = context.database()?;
     let client = database.connect().await?;
     let report = StatusReport::of(&client, &set, database.describe()).await?;

@@ -39,7 +39,6 @@ use anyhow::{bail, Context as _};
 use time::Date;
 use tokio_postgres::Client;
 
-use crate::cli::SeedArgs;
 use crate::context::Context;
 use crate::db::Database;
 use crate::exit::ExitStatus;
@@ -88,23 +87,10 @@ pub struct Options {
     pub allow_pending: bool,
 }
 
-impl From<&SeedArgs> for Options {
-    fn from(args: &SeedArgs) -> Self {
-        Self {
-            scale: args.leads.is_none().then_some(args.scale),
-            leads: args.leads.unwrap_or_else(|| args.scale.leads()),
-            seed: args.seed,
-            anchor: args.anchor.unwrap_or_else(world::today),
-            truncate: args.truncate,
-            allow_pending: args.allow_pending,
-        }
-    }
-}
-
 /// Runs `lma seed`.
-pub async fn run(context: &Context, args: &SeedArgs) -> anyhow::Result<ExitStatus> {
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<ExitStatus> {
     let database = context.database()?;
-    let report = seed(&database, &Options::from(args), &context.progress).await?;
+    let report = seed(&database, options, &context.progress).await?;
     context.emit(&report)?;
     Ok(ExitStatus::Success)
 }

@@ -18,7 +18,7 @@ use crate::db::Database;
 use crate::exit::ExitStatus;
 use crate::indexes::findings::Kind;
 use crate::migrate::dry_run::Outcome;
-use crate::migrate::policy::Policy;
+use crate::migrate::policy::{Overrides, Policy};
 use crate::migrate::source::MigrationSet;
 use crate::migrate::Migrator;
 use report::{Case, Status, StepOutcome, VerifyReport};
@@ -211,7 +211,7 @@ async fn migrate(
         options.migrations.as_deref(),
         &context.config.migrate.ignore,
     )?;
-    let policy = Policy::resolve(&crate::cli::PolicyArgs::default(), &context.config.migrate)?;
+    let policy = Policy::resolve(&Overrides::default(), &context.config.migrate)?;
     let report = Migrator::new(&set, policy, &context.progress)
         .dry_run(database, None)
         .await?;

@@ -9,6 +9,7 @@ mod corpus;
 mod drift;
 mod fleet;
 mod indexes;
+mod layering;
 mod lint;
 mod manual;
 mod migrate;

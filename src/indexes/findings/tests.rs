@@ -1,6 +1,7 @@
 //! Unit tests of the finding rules, on hand-built catalog rows.
 
 use super::*;
+use crate::indexes::catalog::{BloatRow, Checks};
 use crate::indexes::lookup::Scan;
 
 fn index(oid: u32, name: &str, keys: &[i16]) -> IndexRow {

@@ -6,6 +6,20 @@ use std::time::Duration;
 use anyhow::{bail, Context as _};
 use serde::Deserialize;
 
+mod check;
+mod drift;
+mod fleet;
+mod indexes;
+mod lint;
+mod migrate;
+
+pub use check::CheckSection;
+pub use drift::{DriftSection, IgnoreEntry as DriftIgnore};
+pub use fleet::{FleetSection, TargetEntry};
+pub use indexes::{IgnoreEntry, IndexesSection};
+pub use lint::{LintSection, RuleSetting};
+pub use migrate::MigrateSection;
+
 /// The file read when `--config` is not given, if it exists.
 pub const DEFAULT_PATH: &str = "config/lma.toml";
 
@@ -16,54 +30,17 @@ pub struct FileConfig {
     #[serde(default)]
     pub database: DatabaseSection,
     #[serde(default)]
-    pub migrate: crate::migrate::policy::MigrateSection,
+    pub migrate: MigrateSection,
     #[serde(default)]
     pub indexes: IndexesSection,
     #[serde(default)]
     pub check: CheckSection,
     #[serde(default)]
-    pub lint: crate::lint::rules::LintSection,
+    pub lint: LintSection,
     #[serde(default)]
-    pub drift: crate::drift::compare::DriftSection,
+    pub drift: DriftSection,
     #[serde(default)]
-    pub fleet: crate::fleet::targets::FleetSection,
-}
-
-/// `[check]`: how `lma check` and `lma explain` measure.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct CheckSection {
-    /// Measured runs per check, across the parameter samples.
-    pub iterations: u32,
-    /// Unmeasured runs per check first, to warm the caches.
-    pub warmup: u32,
-    /// Whether JIT compilation may run (off: it dominates short queries and varies).
-    pub jit: bool,
-    /// Parallel workers per Gather (0: a plan's timing does not depend on free cores).
-    pub max_parallel_workers_per_gather: u32,
-    /// Allowed buffer growth over a baseline, in percent.
-    pub buffers_tolerance: f64,
-    /// Whether p95_ms latency budgets are judged.
-    pub latency: bool,
-    /// `uses_index` and `no_seq_scan` are not judged on tables of fewer pages than this.
-    pub min_table_pages: u64,
-    /// Further settings pinned for the session, e.g. `enable_indexscan = "off"`.
-    pub settings: std::collections::BTreeMap<String, String>,
-}
-
-impl Default for CheckSection {
-    fn default() -> Self {
-        Self {
-            iterations: 20,
-            warmup: 3,
-            jit: false,
-            max_parallel_workers_per_gather: 0,
-            buffers_tolerance: 20.0,
-            latency: true,
-            min_table_pages: 16,
-            settings: std::collections::BTreeMap::new(),
-        }
-    }
+    pub fleet: FleetSection,
 }
 
 /// `[database]`: where to connect.
@@ -75,76 +52,6 @@ pub struct DatabaseSection {
     /// How long to wait for a connection, e.g. "10s".
     #[serde(default, with = "humantime_serde")]
     pub connect_timeout: Option<Duration>,
-}
-
-/// `[indexes]`: the thresholds of `lma indexes`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct IndexesSection {
-    /// Statistics younger than this make "unused" verdicts unreliable, e.g. "7d".
-    #[serde(with = "humantime_serde")]
-    pub min_stats_age: Duration,
-    /// An index scanned at most this many times (all servers together) may be unused.
-    pub unused_max_scans: i64,
-    /// ...and only if its scans returned at most this many index entries.
-    pub unused_max_tuples_read: i64,
-    /// Bloat is reported only for indexes at least this large, e.g. "10MB".
-    #[serde(deserialize_with = "deserialize_size")]
-    pub bloat_min_size: i64,
-    /// ...and only when the estimated bloat is at least this share of the index, 0 to 1.
-    pub bloat_min_ratio: f64,
-    /// Sequential scans are reported only on tables with at least this many rows.
-    pub seq_scan_min_rows: i64,
-    /// ...that were scanned sequentially at least this many times.
-    pub seq_scan_min_scans: i64,
-    /// ...where sequential scans read at least this share of the rows read, 0 to 1.
-    pub seq_scan_min_ratio: f64,
-    /// A sequence feeding a column is near overflow past this share of its range, 0 to 1.
-    pub overflow_min_share: f64,
-    /// A B-tree led by a nullable column is reported when at least this share of rows is NULL...
-    pub mostly_null_min_share: f64,
-    /// ...and the index is at least this large, e.g. "1MB".
-    #[serde(deserialize_with = "deserialize_size")]
-    pub mostly_null_min_size: i64,
-    /// `[[indexes.ignore]]`: findings accepted, each with its reason.
-    pub ignore: Vec<IgnoreEntry>,
-}
-
-/// One `[[indexes.ignore]]` entry: glob patterns (`*`, `?`) on a finding's kind, table and index
-/// (or constraint); an omitted pattern matches anything. The reason is required.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct IgnoreEntry {
-    #[serde(default = "any")]
-    pub kind: String,
-    #[serde(default = "any")]
-    pub table: String,
-    #[serde(default = "any")]
-    pub index: String,
-    pub reason: String,
-}
-
-fn any() -> String {
-    "*".to_owned()
-}
-
-impl Default for IndexesSection {
-    fn default() -> Self {
-        Self {
-            min_stats_age: Duration::from_hours(7 * 24),
-            unused_max_scans: 0,
-            unused_max_tuples_read: 0,
-            bloat_min_size: 10 * 1024 * 1024,
-            bloat_min_ratio: 0.3,
-            seq_scan_min_rows: 10_000,
-            seq_scan_min_scans: 100,
-            seq_scan_min_ratio: 0.9,
-            overflow_min_share: 0.75,
-            mostly_null_min_share: 0.5,
-            mostly_null_min_size: 1024 * 1024,
-            ignore: Vec::new(),
-        }
-    }
 }
 
 /// Parses a size as PostgreSQL writes them: a number of bytes, or a number with B, kB, MB, GB
@@ -226,7 +133,7 @@ mod tests {
 
     #[test]
     fn the_committed_config_file_parses() {
-        let text = include_str!("../config/lma.toml");
+        let text = include_str!("../../config/lma.toml");
         parse(text).unwrap();
     }
 
