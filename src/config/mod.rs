@@ -98,6 +98,12 @@ pub fn load(explicit: Option<&Path>) -> anyhow::Result<FileConfig> {
 
 /// Parses configuration text; the error names the line and the offending key.
 pub fn parse(text: &str) -> anyhow::Result<FileConfig> {
+    from_toml(text)
+}
+
+/// Parses a TOML file of lma's (the configuration, a targets file); the error names the line
+/// and the offending key.
+pub fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> anyhow::Result<T> {
     toml::from_str(text).or_else(|err: toml::de::Error| {
         let line = err
             .span()

@@ -36,19 +36,7 @@ pub fn read_file(path: &Path) -> anyhow::Result<Vec<TargetEntry>> {
 
 /// Parses the text of a targets file.
 pub fn parse(text: &str) -> anyhow::Result<Vec<TargetEntry>> {
-    match toml::from_str::<TargetsFile>(text) {
-        Ok(file) => Ok(file.targets),
-        Err(err) => {
-            let line = err
-                .span()
-                .map(|span| text[..span.start].matches('\n').count() + 1);
-            let message = err.message().trim();
-            match line {
-                Some(line) => bail!("line {line}: {message}"),
-                None => bail!("{message}"),
-            }
-        }
-    }
+    crate::config::from_toml::<TargetsFile>(text).map(|file| file.targets)
 }
 
 /// Resolves the entries (a `--database-url` is named by its redacted description), checks that
