@@ -106,6 +106,23 @@ impl Database {
         });
         Ok(client)
     }
+
+    /// A connection whose every transaction is read-only, for commands that only look: even a
+    /// bug of lma's cannot write through it.
+    pub async fn connect_read_only(&self) -> anyhow::Result<Client> {
+        let client = self.connect().await?;
+        client
+            .batch_execute("SET default_transaction_read_only = on")
+            .await
+            .map_err(|err| {
+                let cause = crate::exit::one_line(&anyhow::anyhow!(err));
+                anyhow::anyhow!(
+                    "{}: cannot start a read-only session: {cause}",
+                    self.describe()
+                )
+            })?;
+        Ok(client)
+    }
 }
 
 fn fill_from_env(config: &mut Config, env: &dyn Fn(&str) -> Option<String>) {

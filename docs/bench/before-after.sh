@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Seed 000's before/after table at 1M leads: the check catalog on the baseline
+# Design doc 000's before/after table at 1M leads: the check catalog on the baseline
 # schema (V10, the checks-v10 overrides laid over sql/checks) and then on the
 # full schema, on the same data, with a pgbench anchor in the same run. Usage:
 #   docs/bench/before-after.sh postgres://postgres@127.0.0.1:PORT [anchor-date] [iterations]

@@ -1,6 +1,6 @@
 -- name: campaign_performance
 -- description: A campaign's enrolments by status, index-only.
--- params: WITH t AS (SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) SELECT c.organization_id, c.campaign_id FROM campaign_leads AS c JOIN t USING (organization_id) GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 3
+-- params: SELECT c.organization_id, c.campaign_id FROM campaign_leads AS c JOIN {{largest_tenant}} USING (organization_id) GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 3
 -- expect: uses_index idx_campaign_leads_campaign_status on campaign_leads
 -- expect: no_seq_scan campaign_leads
 -- expect: max_buffers 50

@@ -1,6 +1,6 @@
 -- name: communication_activity
 -- description: The tenant's communications per UTC day over the last 30 days (V23's daily summary).
--- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- params: SELECT organization_id FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- note: counting the rows took 222 ms and 236,539 buffers for the largest tenant at 1M leads
 -- note: (311,000 communications in the window); organization_daily_stats keeps the count (V23).
 -- expect: uses_index pk_organization_daily_stats on organization_daily_stats

@@ -1,6 +1,6 @@
 -- name: communication_by_message_id
 -- description: An e-mail reply or webhook finds its communication by the provider's message id.
--- params: WITH t AS (SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) SELECT c.organization_id, jsonb_build_object('message_id', c.comm_metadata ->> 'message_id') FROM communications AS c JOIN t USING (organization_id) WHERE c.comm_metadata ? 'message_id' ORDER BY c.id DESC LIMIT 3
+-- params: SELECT c.organization_id, jsonb_build_object('message_id', c.comm_metadata ->> 'message_id') FROM communications AS c JOIN {{largest_tenant}} USING (organization_id) WHERE c.comm_metadata ? 'message_id' ORDER BY c.id DESC LIMIT 3
 -- expect: uses_index idx_communications_metadata_gin on communications
 -- expect: no_seq_scan communications
 -- expect: max_buffers 50

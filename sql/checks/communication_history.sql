@@ -1,6 +1,6 @@
 -- name: communication_history
--- description: A lead's communications, newest first (seed 000).
--- params: WITH t AS (SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) SELECT c.organization_id, c.lead_id FROM communications AS c JOIN t USING (organization_id) GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 3
+-- description: A lead's communications, newest first (design doc 000).
+-- params: SELECT c.organization_id, c.lead_id FROM communications AS c JOIN {{largest_tenant}} USING (organization_id) GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 3
 -- expect: uses_index idx_communications_lead_created on communications
 -- expect: no_seq_scan communications
 -- expect: max_buffers 120

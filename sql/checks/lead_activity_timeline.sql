@@ -1,6 +1,6 @@
 -- name: lead_activity_timeline
 -- description: A lead's activity timeline, newest first.
--- params: WITH t AS (SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) SELECT a.organization_id, a.lead_id FROM activity_logs AS a JOIN t USING (organization_id) WHERE a.lead_id IS NOT NULL GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 3
+-- params: SELECT a.organization_id, a.lead_id FROM activity_logs AS a JOIN {{largest_tenant}} USING (organization_id) WHERE a.lead_id IS NOT NULL GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 3
 -- expect: uses_index idx_activity_logs_lead_created on activity_logs
 -- expect: no_seq_scan activity_logs
 -- expect: max_buffers 120

@@ -1,6 +1,6 @@
 -- name: lead_assignment_queue
--- description: The next unassigned new leads of a tenant, best score first (seed 000).
--- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- description: The next unassigned new leads of a tenant, best score first (design doc 000).
+-- params: SELECT organization_id FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- expect: uses_index idx_leads_assignable on leads
 -- expect: no_seq_scan leads
 -- expect: max_buffers 100

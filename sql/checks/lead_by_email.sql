@@ -1,6 +1,6 @@
 -- name: lead_by_email
 -- description: Import de-duplication and inbound e-mail matching: a lead by e-mail, case-insensitive.
--- params: WITH t AS (SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) SELECT l.organization_id, upper(l.email) FROM leads AS l JOIN t USING (organization_id) ORDER BY l.id LIMIT 3
+-- params: SELECT l.organization_id, upper(l.email) FROM leads AS l JOIN {{largest_tenant}} USING (organization_id) ORDER BY l.id LIMIT 3
 -- expect: uses_index ix_leads_email on leads
 -- expect: no_seq_scan leads
 -- expect: max_buffers 50

@@ -1,6 +1,6 @@
 -- name: lead_score_history
 -- description: A lead's score history, newest first, a page at a time (its detail page).
--- params: WITH t AS (SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) SELECT h.organization_id, h.lead_id FROM lead_score_history AS h JOIN t USING (organization_id) GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 3
+-- params: SELECT h.organization_id, h.lead_id FROM lead_score_history AS h JOIN {{largest_tenant}} USING (organization_id) GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 3
 -- expect: uses_index idx_lead_score_history_lead_changed on lead_score_history
 -- expect: no_seq_scan lead_score_history
 -- note: the busiest lead has ~2,500 score changes at 1M leads (2,243 buffers read whole, V24 made it a page);

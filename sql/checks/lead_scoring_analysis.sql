@@ -1,6 +1,6 @@
 -- name: lead_scoring_analysis
--- description: Lead count and average score by temperature above a score threshold (seed 000), from the score histogram lead_score_stats (V21).
--- params: SELECT organization_id, 70 FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- description: Lead count and average score by temperature above a score threshold (design doc 000), from the score histogram lead_score_stats (V21).
+-- params: SELECT organization_id, 70 FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- note: V21 departure: the V14 query read every lead of the tenant above the threshold,
 -- note: index-only over idx_leads_org_score_temp: 24 ms p95 for the largest tenant at 1M leads
 -- note: (120,000 index entries). The histogram has at most 3 x 101 rows per tenant.

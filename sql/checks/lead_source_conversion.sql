@@ -1,6 +1,6 @@
 -- name: lead_source_conversion
 -- description: Leads and won deals per source, from the trigger-maintained lead_pipeline_stats (V21).
--- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- params: SELECT organization_id FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- note: V21 departure: the V14 query counted the tenant's leads index-only over
 -- note: idx_leads_org_source_status: 50 ms p95 and 459 buffers for the largest tenant at 1M leads.
 -- note: a Seq Scan of the summary is the right plan while it is a few pages (the tests' 20k leads).

@@ -1,6 +1,6 @@
 -- name: lead_summary
 -- description: The lead list page: the tenant's hottest leads with their activity counts (v_lead_summary).
--- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- params: SELECT organization_id FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- expect: uses_index idx_leads_org_score_temp on leads
 -- expect: uses_index idx_communications_lead_created on communications
 -- expect: uses_index ix_lead_notes_lead_id on lead_notes

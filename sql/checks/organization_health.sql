@@ -1,6 +1,6 @@
 -- name: organization_health
--- description: The tenant's KPIs: users, leads, conversion and workflow runs (seed 000, v_organization_health).
--- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- description: The tenant's KPIs: users, leads, conversion and workflow runs (design doc 000, v_organization_health).
+-- params: SELECT organization_id FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- note: V21: leads and the 30-day windows come from the trigger-maintained summaries; at 1M leads the
 -- note: V16 view took 365 ms p95 and 52,168 buffers for the 400,000-lead tenant.
 -- expect: uses_index pk_organization_daily_stats on organization_daily_stats

@@ -1,6 +1,6 @@
 -- name: pipeline_dashboard
 -- description: The pipeline dashboard: leads, average score and value per status, from the trigger-maintained lead_pipeline_stats (V21).
--- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- params: SELECT organization_id FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- note: V21 departure: the V14 query aggregated the tenant's leads, index-only over
 -- note: idx_leads_org_status_score: 68 ms p95 and 2,177 buffers for the 400,000-lead tenant at 1M
 -- note: leads. The running totals give the same numbers from at most 168 rows per tenant.

@@ -1,6 +1,6 @@
 -- name: recent_activity
 -- description: The tenant's activity feed: the latest activity of the last 90 days.
--- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- params: SELECT organization_id FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- expect: uses_index idx_activity_logs_org_created on activity_logs
 -- expect: no_seq_scan activity_logs
 -- expect: max_buffers 310

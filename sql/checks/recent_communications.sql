@@ -1,6 +1,6 @@
 -- name: recent_communications
 -- description: The tenant's communications feed, newest first, a page at a time (keyset on created_at, id).
--- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- params: SELECT organization_id FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- note: the first page; the next ones add "AND created_at < $2" from the last row, and read as little.
 -- expect: uses_index idx_comms_org_activity on communications
 -- expect: no_seq_scan communications

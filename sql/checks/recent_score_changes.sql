@@ -1,6 +1,6 @@
 -- name: recent_score_changes
 -- description: The tenant's latest lead score changes of the last 30 days.
--- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- params: SELECT organization_id FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- expect: uses_index idx_lead_score_recent on lead_score_history
 -- expect: no_seq_scan lead_score_history
 -- expect: max_buffers 160

@@ -1,6 +1,6 @@
 -- name: upcoming_communications
 -- description: The tenant's next scheduled communications.
--- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- params: SELECT organization_id FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- expect: uses_index idx_communications_upcoming on communications
 -- expect: no_seq_scan communications
 -- expect: max_buffers 930

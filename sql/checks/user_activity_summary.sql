@@ -1,6 +1,6 @@
 -- name: user_activity_summary
--- description: A user's activity of the last 7 days by type, index-only (seed 000).
--- params: WITH t AS (SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) SELECT a.organization_id, a.user_id FROM activity_logs AS a JOIN t USING (organization_id) WHERE a.user_id IS NOT NULL GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 3
+-- description: A user's activity of the last 7 days by type, index-only (design doc 000).
+-- params: SELECT a.organization_id, a.user_id FROM activity_logs AS a JOIN {{largest_tenant}} USING (organization_id) WHERE a.user_id IS NOT NULL GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 3
 -- expect: uses_index idx_activity_logs_user_summary on activity_logs
 -- expect: no_seq_scan activity_logs
 -- note: the busiest user logs ~3,200 activities a week at 1M leads with the history ending today: index-only,

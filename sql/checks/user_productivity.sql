@@ -1,6 +1,6 @@
 -- name: user_productivity
 -- description: The team page, one page of the tenant's users by won deals, with assigned leads, communications and notes (v_user_productivity).
--- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- params: SELECT organization_id FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- note: V21: the per-user numbers come from the trigger-maintained user_stats; at 1M leads the V16
 -- note: view took 235 ms p95 and 101,917 buffers for the largest tenant (4,000 users).
 -- note: one page of the team (20 users), ordered by won deals: a LIMIT read of idx_user_stats_won

@@ -1,6 +1,6 @@
 -- name: user_upcoming_communications
 -- description: A user's next scheduled communications.
--- params: WITH t AS (SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) SELECT c.organization_id, c.user_id FROM communications AS c JOIN t USING (organization_id) WHERE c.status = 'scheduled' AND c.user_id IS NOT NULL GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 3
+-- params: SELECT c.organization_id, c.user_id FROM communications AS c JOIN {{largest_tenant}} USING (organization_id) WHERE c.status = 'scheduled' AND c.user_id IS NOT NULL GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 3
 -- expect: uses_index idx_comms_user_scheduled on communications
 -- expect: no_seq_scan communications
 -- expect: max_buffers 70

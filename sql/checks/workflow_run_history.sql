@@ -1,6 +1,6 @@
 -- name: workflow_run_history
 -- description: A workflow's latest runs.
--- params: WITH t AS (SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1) SELECT w.organization_id, w.workflow_id FROM workflow_executions AS w JOIN t USING (organization_id) GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 3
+-- params: SELECT w.organization_id, w.workflow_id FROM workflow_executions AS w JOIN {{largest_tenant}} USING (organization_id) GROUP BY 1, 2 ORDER BY count(*) DESC, 2 LIMIT 3
 -- expect: uses_index idx_workflow_executions_workflow_started on workflow_executions
 -- expect: no_seq_scan workflow_executions
 -- expect: max_buffers 70

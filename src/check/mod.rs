@@ -13,6 +13,7 @@ pub mod relations;
 pub mod report;
 pub mod runner;
 pub mod schema;
+pub mod shared;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

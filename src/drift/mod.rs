@@ -53,11 +53,7 @@ pub async fn drift(
         options.migrations.as_deref(),
         &context.config.migrate.ignore,
     )?;
-    let target = database.connect().await?;
-    target
-        .batch_execute("SET default_transaction_read_only = on")
-        .await
-        .context("cannot make the session read-only")?;
+    let target = database.connect_read_only().await?;
     let version = recorded_version(&target, &set).await?;
     let scratch_admin = options
         .scratch_url

@@ -63,7 +63,7 @@ pub async fn run(context: &Context, request: &Request) -> anyhow::Result<ExitSta
     let database = context.database()?;
     let primary = Server {
         name: database.describe(),
-        client: database.connect().await?,
+        client: database.connect_read_only().await?,
     };
     let mut replicas = Vec::new();
     for url in &request.replicas {
@@ -91,7 +91,7 @@ async fn connect_replica(
     if !names_database {
         database = database.with_dbname(primary.dbname());
     }
-    let client = database.connect().await.context("--replica")?;
+    let client = database.connect_read_only().await.context("--replica")?;
     Ok(Server {
         name: database.describe(),
         client,

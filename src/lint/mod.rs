@@ -100,11 +100,7 @@ fn add_file(report: &mut LintReport, label: &str, text: &str, rules: &RuleSet) {
 
 /// The database's applied migrations, read in a read-only session.
 async fn applied(database: &Database) -> anyhow::Result<Vec<Migration>> {
-    let client = database.connect().await?;
-    client
-        .batch_execute("SET default_transaction_read_only = on")
-        .await
-        .context("cannot make the session read-only")?;
+    let client = database.connect_read_only().await?;
     let history = History::locate(&client).await?;
     history.applied(&client).await
 }

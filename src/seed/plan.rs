@@ -14,7 +14,7 @@ use super::tables::Table;
 pub enum Scale {
     /// About 100 leads: unit-sized tests.
     Tiny,
-    /// 20,000 leads: seed 004's scale.
+    /// 20,000 leads: design doc 004's scale.
     Small,
     /// 200,000 leads.
     Medium,

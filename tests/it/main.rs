@@ -14,6 +14,7 @@ mod lint;
 mod manual;
 mod migrate;
 mod queries;
+mod read_only;
 mod released;
 mod runner;
 mod safety;

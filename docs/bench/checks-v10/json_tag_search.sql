@@ -1,5 +1,5 @@
 -- name: json_tag_search
--- description: Leads of a tenant carrying a tag, JSON containment on tags as seed 000 wrote it (before V25's lead_tags).
+-- description: Leads of a tenant carrying a tag, JSON containment on tags as design doc 000 wrote it (before V25's lead_tags).
 -- params: SELECT organization_id, '["vip"]' FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
 -- expect: uses_index idx_leads_tags_gin on leads
 -- expect: no_seq_scan leads

@@ -1,5 +1,5 @@
 -- name: lead_scoring_analysis
--- description: Lead count and average score by temperature above a threshold (seed 000), before V21.
+-- description: Lead count and average score by temperature above a threshold (design doc 000), before V21.
 -- params: SELECT organization_id, 70 FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
 -- expect: no_seq_scan leads
 -- expect: max_buffers 320

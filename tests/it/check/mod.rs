@@ -19,6 +19,7 @@ use serde_json::Value;
 use crate::support::{connect, fixture, keys, server, TestDb};
 
 mod foreign;
+mod params;
 mod partitions;
 mod writes;
 

@@ -1,4 +1,4 @@
-//! `lma migrate --target 10` gives the baseline schema: seed 001 before the optimization round
+//! `lma migrate --target 10` gives the baseline schema: design doc 001 before the optimization round
 //! (tables, enums, keys, FKs and an index on every FK column; no CHECKs, views, RLS or
 //! optimization indexes).
 

@@ -1,8 +1,8 @@
-//! The nine enum types of seed 001, read back from pg_enum.
+//! The nine enum types of design doc 001, read back from pg_enum.
 
 use crate::support::TestDb;
 
-/// Seed 001's "Enumeration Types", label for label: order and case matter.
+/// Design doc 001's "Enumeration Types", label for label: order and case matter.
 const SEED_ENUMS: [(&str, &[&str]); 9] = [
     (
         "user_role_enum",
