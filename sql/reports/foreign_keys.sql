@@ -85,7 +85,12 @@ SELECT
             JOIN pg_operator AS op ON op.oid = k.eqop
             JOIN pg_namespace AS opn ON opn.oid = op.oprnamespace
         )
-    ) AS lookup_query
+    ) AS lookup_query,
+    -- What the key does besides checking: its actions, MATCH rule and deferral. Two keys on
+    -- the same columns that differ here are not duplicates (dropping one changes behaviour).
+    concat_ws(' ', con.confupdtype, con.confdeltype, con.confmatchtype, con.condeferrable,
+              con.condeferred, con.confdelsetcols::text) AS behaviour,
+    pg_get_constraintdef(con.oid) AS definition
 FROM pg_constraint AS con
 JOIN pg_class AS t ON t.oid = con.conrelid
 JOIN pg_namespace AS n ON n.oid = t.relnamespace

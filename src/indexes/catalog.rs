@@ -151,6 +151,10 @@ pub struct ForeignKeyRow {
     pub lookup_types: String,
     /// What the planner made of that lookup; `None` until asked (lookup::plan_all).
     pub lookup: Option<Lookup>,
+    /// The key's actions, MATCH rule and deferral, comparable between keys.
+    pub behaviour: String,
+    /// `pg_get_constraintdef`, for messages.
+    pub definition: String,
 }
 
 impl ForeignKeyRow {
@@ -185,6 +189,8 @@ impl ForeignKeyRow {
             lookup_query: row.try_get("lookup_query")?,
             lookup_types: row.try_get("lookup_types")?,
             lookup: None,
+            behaviour: row.try_get("behaviour")?,
+            definition: row.try_get("definition")?,
         })
     }
 }

@@ -150,7 +150,10 @@ fn duplicate_fks(foreign_keys: &[ForeignKeyRow]) -> Vec<Finding> {
             let theirs = pairs(other);
             // Of two equal keys the later one (by name) goes; a key whose pairs are all in a
             // wider one is only named, as dropping either changes what is enforced.
-            let finding = if mine == theirs && b < a {
+            let finding = if mine == theirs && fk.behaviour != other.behaviour {
+                // Both are reported, each naming the other: neither is the one to drop.
+                Some(differing(fk, other))
+            } else if mine == theirs && b < a {
                 Some(duplicate(fk, other))
             } else if mine.len() < theirs.len() && mine.iter().all(|p| theirs.contains(p)) {
                 Some(overlap(fk, other))
@@ -179,6 +182,25 @@ fn duplicate(fk: &ForeignKeyRow, kept: &ForeignKeyRow) -> Finding {
     Finding {
         constraint: Some(fk.constraint_name.clone()),
         ..Finding::new(Kind::DuplicateFk, &fk.table_sql, reason, Some(sql))
+    }
+}
+
+fn differing(fk: &ForeignKeyRow, other: &ForeignKeyRow) -> Finding {
+    let reason = format!(
+        "foreign key {} checks the same columns against the same key of {} as {}, but acts \
+         differently ({} against {}): every write checks both, and dropping either changes what \
+         a delete or update of {} does. No statement is suggested: which behaviour is meant is a \
+         design decision",
+        fk.constraint_name,
+        fk.referenced_table,
+        other.constraint_name,
+        fk.definition,
+        other.definition,
+        fk.referenced_table
+    );
+    Finding {
+        constraint: Some(fk.constraint_name.clone()),
+        ..Finding::new(Kind::DuplicateFk, &fk.table_sql, reason, None)
     }
 }
 

@@ -97,9 +97,16 @@ async fn a_duplicated_foreign_key_is_found_and_one_to_another_table_is_not() {
     assert_eq!(
         of_kind(&report, "duplicate-fk"),
         [
+            found("public.acting", "acting_a_cascade", None),
+            found("public.acting", "acting_a_fkey", None),
             found("public.links", "links_a_fkey", Some(sql)),
             found("public.overlapping", "overlaps_a_fkey", None),
         ]
+    );
+    let acting = finding(&report, "duplicate-fk", "acting_a_fkey");
+    assert!(
+        acting["reason"].as_str().unwrap().contains("ON DELETE CASCADE"),
+        "{acting}"
     );
     let overlap = finding(&report, "duplicate-fk", "overlaps_a_fkey");
     assert!(
@@ -113,7 +120,11 @@ async fn a_duplicated_foreign_key_is_found_and_one_to_another_table_is_not() {
     let after = of_kind(&parse(&run(db.lma(), CONFIG, &[])), "duplicate-fk");
     assert_eq!(
         after,
-        [found("public.overlapping", "overlaps_a_fkey", None)]
+        [
+            found("public.acting", "acting_a_cascade", None),
+            found("public.acting", "acting_a_fkey", None),
+            found("public.overlapping", "overlaps_a_fkey", None),
+        ]
     );
 }
 
