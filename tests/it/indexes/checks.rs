@@ -105,7 +105,10 @@ async fn a_duplicated_foreign_key_is_found_and_one_to_another_table_is_not() {
     );
     let acting = finding(&report, "duplicate-fk", "acting_a_fkey");
     assert!(
-        acting["reason"].as_str().unwrap().contains("ON DELETE CASCADE"),
+        acting["reason"]
+            .as_str()
+            .unwrap()
+            .contains("ON DELETE CASCADE"),
         "{acting}"
     );
     let overlap = finding(&report, "duplicate-fk", "overlaps_a_fkey");
