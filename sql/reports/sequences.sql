@@ -19,7 +19,27 @@ SELECT
             WHEN 'int4'::regtype THEN 2147483647
             ELSE 9223372036854775807
         END
-    )::float8 AS max_value
+    )::float8 AS max_value,
+    a.atttypid IN ('int2'::regtype, 'int4'::regtype) AS narrow_column,
+    -- What makes PostgreSQL refuse `ALTER COLUMN … TYPE bigint` on this column, so that no
+    -- statement is suggested that would fail as printed.
+    ARRAY(
+        SELECT blocker FROM (
+            SELECT DISTINCT format('the view %s reads it', v.oid::regclass) AS blocker
+            FROM pg_depend AS dv
+            JOIN pg_rewrite AS r ON r.oid = dv.objid
+            JOIN pg_class AS v ON v.oid = r.ev_class
+            WHERE dv.classid = 'pg_rewrite'::regclass AND dv.refclassid = 'pg_class'::regclass
+              AND dv.refobjid = t.oid AND dv.refobjsubid = a.attnum AND v.oid <> t.oid
+            UNION ALL
+            SELECT 'it is part of the partition key'
+            FROM pg_partitioned_table AS p
+            WHERE p.partrelid = t.oid AND a.attnum = ANY (p.partattrs::int2[])
+            UNION ALL
+            SELECT 'it is inherited from a parent table' WHERE a.attinhcount > 0
+        ) AS b
+        ORDER BY 1
+    ) AS blockers
 FROM pg_depend AS d
 JOIN pg_class AS s ON s.oid = d.objid AND s.relkind = 'S'
 JOIN pg_namespace AS sn ON sn.oid = s.relnamespace

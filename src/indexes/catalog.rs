@@ -370,6 +370,10 @@ pub struct SequenceRow {
     pub last_value: f64,
     /// The narrower of the sequence's maximum and the column type's.
     pub max_value: f64,
+    /// The column is smallint or integer: widening it, not only the sequence, is the fix.
+    pub narrow_column: bool,
+    /// Why PostgreSQL would refuse to widen the column (views reading it, a partition key).
+    pub blockers: Vec<String>,
 }
 
 /// A CHECK or foreign-key constraint never validated.
@@ -413,6 +417,8 @@ pub async fn sequences(client: &Client, schemas: &[String]) -> anyhow::Result<Ve
                 is_identity: row.try_get("is_identity")?,
                 last_value: row.try_get("last_value")?,
                 max_value: row.try_get("max_value")?,
+                narrow_column: row.try_get("narrow_column")?,
+                blockers: row.try_get("blockers")?,
             })
         })
         .collect()

@@ -3,6 +3,8 @@
 //! without a primary key, and B-trees led by a mostly-NULL column. Each finding has its fix, or
 //! says why no one statement fixes it. See docs/indexes.md.
 
+use std::fmt::Write as _;
+
 use super::catalog::{ForeignKeyRow, NoPrimaryKeyRow, NotValidRow, SequenceRow};
 use super::finding::{Facts, Finding, Kind};
 use super::size::human_size;
@@ -24,21 +26,9 @@ fn overflow(sequences: &[SequenceRow], min_share: f64) -> Vec<Finding> {
         .iter()
         .filter(|s| s.max_value > 0.0 && s.last_value / s.max_value >= min_share)
         .map(|s| {
-            let narrow_column = !matches!(s.column_type.as_str(), "bigint");
-            // An identity's sequence follows its column's new type; a serial's does not.
-            let sql = match (narrow_column, s.is_identity || s.sequence_type == "bigint") {
-                (true, true) => alter_column(s),
-                (true, false) => format!(
-                    "ALTER SEQUENCE {} AS bigint; {}",
-                    s.sequence_sql,
-                    alter_column(s)
-                ),
-                (false, _) => format!("ALTER SEQUENCE {} AS bigint;", s.sequence_sql),
-            };
-            let reason = format!(
+            let mut reason = format!(
                 "{} feeding {}.{} ({}, sequence {}) has used {:.0}% of its range ({:.0} of {:.0}); \
-                 inserts fail at the end. Widening the column rewrites the table and its indexes \
-                 under an ACCESS EXCLUSIVE lock; widen the columns that reference it too",
+                 inserts fail at the end",
                 s.sequence_sql,
                 s.table_sql,
                 s.column_sql,
@@ -48,9 +38,43 @@ fn overflow(sequences: &[SequenceRow], min_share: f64) -> Vec<Finding> {
                 s.last_value,
                 s.max_value
             );
-            Finding::new(Kind::Overflow, &s.table_sql, reason, Some(sql))
+            let sql = widening(s, &mut reason);
+            Finding::new(Kind::Overflow, &s.table_sql, reason, sql)
         })
         .collect()
+}
+
+/// The statements that give the column a bigint's range, with what the reader must know added to
+/// `reason`; none when PostgreSQL would refuse to widen the column as it stands.
+fn widening(s: &SequenceRow, reason: &mut String) -> Option<String> {
+    let wide_sequence = s.is_identity || s.sequence_type == "bigint";
+    if !s.narrow_column {
+        // A bigint or numeric column: only the sequence is narrow.
+        return (!wide_sequence).then(|| format!("ALTER SEQUENCE {} AS bigint;", s.sequence_sql));
+    }
+    if !s.blockers.is_empty() {
+        let _ = write!(
+            reason,
+            ". The column cannot be widened as it stands: {}. No statement is suggested: drop \
+             and recreate what depends on it around the change",
+            s.blockers.join("; ")
+        );
+        return None;
+    }
+    reason.push_str(
+        ". Widening the column rewrites the table and its indexes under an ACCESS EXCLUSIVE \
+         lock; widen the columns that reference it too",
+    );
+    // An identity's sequence follows its column's new type; a serial's does not.
+    Some(if wide_sequence {
+        alter_column(s)
+    } else {
+        format!(
+            "ALTER SEQUENCE {} AS bigint; {}",
+            s.sequence_sql,
+            alter_column(s)
+        )
+    })
 }
 
 fn alter_column(s: &SequenceRow) -> String {

@@ -66,6 +66,51 @@ async fn an_integer_identity_near_its_end_is_found_and_a_bigint_one_is_not() {
     assert!(of_kind(&after, "overflow").is_empty());
 }
 
+/// The statements PostgreSQL refuses as printed (ALTER COLUMN TYPE on a column a view reads, or
+/// on a partition key) are not suggested; a numeric column only needs its sequence widened.
+#[tokio::test]
+async fn an_overflow_fix_is_one_postgresql_takes_or_none() {
+    let db = database_with("overflow").await;
+    let report = parse(&run(db.lma(), CONFIG, &[]));
+    let sql = "ALTER SEQUENCE public.numbered_seq AS bigint;";
+    assert_eq!(
+        of_kind(&report, "overflow"),
+        [
+            found("public.numbered", "", Some(sql)),
+            found("public.parted", "", None),
+            found("public.viewed", "", None),
+        ]
+    );
+    let reason = |table: &str| {
+        let finding = report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["kind"] == "overflow" && f["table"] == table)
+            .unwrap();
+        finding["reason"].as_str().unwrap().to_owned()
+    };
+    assert!(reason("public.viewed").contains("the view viewed_ids reads it"));
+    assert!(reason("public.parted").contains("part of the partition key"));
+    // What the old fix was: PostgreSQL refuses it, so it must not be printed.
+    for refused in [
+        "ALTER TABLE public.viewed ALTER COLUMN id TYPE bigint",
+        "ALTER TABLE public.parted ALTER COLUMN id TYPE bigint",
+    ] {
+        let err = db.client().await.batch_execute(refused).await.unwrap_err();
+        assert!(err.as_db_error().is_some(), "{refused}: {err}");
+    }
+    runs(&db, sql).await;
+    let after = parse(&run(db.lma(), CONFIG, &[]));
+    assert_eq!(
+        of_kind(&after, "overflow"),
+        [
+            found("public.parted", "", None),
+            found("public.viewed", "", None)
+        ]
+    );
+}
+
 #[tokio::test]
 async fn a_check_never_validated_is_found_and_a_validated_one_is_not() {
     let (db, report) = checked().await;
