@@ -1,4 +1,4 @@
-//! The report of `lma migrate`, as people read it.
+//! The reports of `lma migrate`, `lma migrate --dry-run` and `lma baseline`, as people read them.
 
 use super::{Applied, MigrateReport};
 use crate::output::plain_text;
@@ -47,4 +47,50 @@ fn nothing_to_apply_is_one_line() {
         stopped: false,
     };
     insta::assert_snapshot!(plain_text(&report), @"lma@localhost:5432/lma: nothing to apply, at V13");
+}
+
+#[test]
+fn a_dry_run_shows_each_outcome_and_that_it_rolled_back() {
+    use super::dry_run::{DryRunReport, Entry, Outcome};
+    let entry = |version: i64, name: &str, outcome: Outcome, error: Option<&str>| Entry {
+        version,
+        name: name.to_owned(),
+        outcome,
+        error: error.map(str::to_owned),
+    };
+    let report = DryRunReport {
+        database: "lma@localhost:5432/lma".into(),
+        migrations: vec![
+            entry(11, "add_tags", Outcome::Ok, None),
+            entry(
+                12,
+                "bad_column",
+                Outcome::Failed,
+                Some("line 3: column \"nope\" does not exist"),
+            ),
+            entry(13, "concurrent_index", Outcome::NotVerifiable, None),
+            entry(14, "after", Outcome::NotReached, None),
+        ],
+    };
+    insta::assert_snapshot!(plain_text(&report));
+}
+
+#[test]
+fn a_baseline_lists_the_migrations_it_recorded() {
+    use super::baseline::{BaselineReport, Recorded};
+    let report = BaselineReport {
+        database: "lma@localhost:5432/lma".into(),
+        history: "public.refinery_schema_history".into(),
+        recorded: vec![
+            Recorded {
+                version: 1,
+                name: "organizations".into(),
+            },
+            Recorded {
+                version: 2,
+                name: "users".into(),
+            },
+        ],
+    };
+    insta::assert_snapshot!(plain_text(&report));
 }
