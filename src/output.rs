@@ -190,6 +190,14 @@ pub fn emit<R: Report>(
     out.flush().context("cannot write the report")
 }
 
+/// A report as `--format table --color never` prints it, for the reports' snapshot tests.
+#[cfg(test)]
+pub(crate) fn plain_text<R: Report>(report: &R) -> String {
+    let mut out = Vec::new();
+    emit(report, Format::Table, false, &mut out).expect("a Vec takes every write");
+    String::from_utf8(out).expect("tables are UTF-8")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,6 +223,11 @@ mod tests {
         let mut out = Vec::new();
         emit(&Sample { value: 42 }, format, false, &mut out).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn plain_text_is_the_table_format_without_colour() {
+        assert_eq!(plain_text(&Sample { value: 42 }), render(Format::Table));
     }
 
     #[test]

@@ -287,3 +287,110 @@ fn measured_line(label: &str, m: &Measured) -> String {
         m.p50_ms, m.max_ms, m.buffers, m.plan
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::advise::candidate::Method;
+
+    fn proposal() -> Proposal {
+        let statement = "CREATE INDEX CONCURRENTLY lma_leads_org_status ON public.leads \
+                         (organization_id, status);";
+        Proposal {
+            name: "lma_leads_org_status".into(),
+            table: "public.leads".into(),
+            method: Method::Btree,
+            statement: statement.into(),
+            migration: format!("-- lma:no-transaction\n{statement}"),
+            rationale: "equality on organization_id, status".into(),
+            cost_after: 12.5,
+            gain: 0.92,
+            plan_after: "Index Scan using lma_leads_org_status on leads".into(),
+            used_by_samples: 3,
+            size_bytes: 2_400_000,
+            write_cost: WriteCost {
+                indexes_now: 6,
+                indexes_after: 7,
+                rows_indexed: 20_000.0,
+                bytes_per_entry: 120.0,
+            },
+            makes_redundant: vec!["idx_leads_org".into()],
+        }
+    }
+
+    fn advice(check: &str) -> CheckAdvice {
+        CheckAdvice {
+            check: check.to_owned(),
+            description: format!("The {check} query."),
+            samples: 3,
+            cost_before: 160.25,
+            plan_before: "Seq Scan on leads".into(),
+            proposals: Vec::new(),
+            unvalidated: Vec::new(),
+            rejected: Vec::new(),
+            verification: None,
+            tables: Vec::new(),
+            to_verify: Vec::new(),
+        }
+    }
+
+    fn measured(p50_ms: f64, buffers: u64, plan: &str) -> Measured {
+        Measured {
+            p50_ms,
+            max_ms: p50_ms * 2.0,
+            buffers,
+            plan: plan.into(),
+        }
+    }
+
+    #[test]
+    fn each_check_shows_its_proposals_the_uncosted_and_the_verification() {
+        let verification = Verification {
+            copied: vec![Copied {
+                table: "public.leads".into(),
+                rows: 20_000,
+            }],
+            before: measured(4.5, 508, "Seq Scan on leads"),
+            builds: vec![Build {
+                index: "lma_leads_org_status".into(),
+                statement: "CREATE INDEX lma_leads_org_status ON pg_temp.leads …".into(),
+                after: measured(0.25, 12, "Index Scan using lma_leads_org_status on leads"),
+                used_by_samples: 3,
+                samples: 3,
+            }],
+        };
+        let tags = CheckAdvice {
+            unvalidated: vec![Unvalidated {
+                name: "lma_leads_tags".into(),
+                statement: "CREATE INDEX CONCURRENTLY lma_leads_tags ON public.leads \
+                            USING gin (tags);"
+                    .into(),
+                rationale: "containment on tags".into(),
+                reason: "HypoPG cannot simulate GIN".into(),
+            }],
+            ..advice("json_tag_search")
+        };
+        let fine = CheckAdvice {
+            rejected: vec![Rejected {
+                definition: "(organization_id)".into(),
+                reason: "cuts the cost by 2%".into(),
+            }],
+            ..advice("recent_leads")
+        };
+        let report = AdviseReport {
+            database: "lma@localhost:5432/lma".into(),
+            hypopg_version: "1.4.1".into(),
+            min_gain_percent: 20.0,
+            checks: vec![
+                CheckAdvice {
+                    proposals: vec![proposal()],
+                    verification: Some(verification),
+                    ..advice("lead_assignment_queue")
+                },
+                tags,
+                fine,
+            ],
+        };
+        insta::assert_snapshot!(crate::output::plain_text(&report));
+    }
+}

@@ -245,3 +245,6 @@ fn boolean(value: &str) -> anyhow::Result<bool> {
         other => bail!("writes takes true or false, found {other:?}"),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -318,12 +318,11 @@ mod tests {
     use std::collections::HashMap;
 
     use super::*;
-    use crate::check::plan;
+    use crate::check::recorded;
 
     /// `Limit(Sort(Seq Scan on leads))`: 50 rows, 508 shared buffers.
     fn seq_scan_sort() -> Explain {
-        let text = include_str!("../../tests/fixtures/plans/seq_scan_sort.json");
-        plan::parse(&serde_json::from_str(text).unwrap()).unwrap()
+        recorded("seq_scan_sort")
     }
 
     fn pages(pairs: &[(&str, i64)]) -> HashMap<String, i64> {
@@ -428,5 +427,38 @@ mod tests {
         }
         let rule = Expectation::parse("max_buffers_per_row 1.5 + 20").unwrap();
         assert_eq!(rule.to_string(), "max_buffers_per_row 1.5 + 20");
+    }
+
+    #[test]
+    fn expectations_are_judged_on_every_sample_plan() {
+        let plans = [recorded("index_scan_under_limit"), seq_scan_sort()];
+        let rows = HashMap::from([("leads".to_owned(), 20_000.0)]);
+        let evidence = Evidence {
+            plans: &plans,
+            p95_ms: Some(7.0),
+            relations: &Relations::new(rows, HashMap::from([("leads".to_owned(), 940)]), &[]),
+            min_table_pages: 16,
+        };
+        let judge = |text: &str| Expectation::parse(text).unwrap().judge(&evidence);
+        assert_eq!(
+            judge("uses_index idx_leads_assignable on leads").as_deref(),
+            Some("index idx_leads_assignable on leads not used")
+        );
+        assert_eq!(
+            judge("no_seq_scan leads").as_deref(),
+            Some("Seq Scan on leads")
+        );
+        assert!(judge("no_seq_scan_above 20000").is_none());
+        assert!(judge("no_seq_scan_above 1000").is_some());
+        assert!(judge("no_seq_scan_above_pages 940").is_none());
+        assert_eq!(
+            judge("no_seq_scan_above_pages 939").as_deref(),
+            Some("Seq Scan on leads")
+        );
+        assert!(judge("max_buffers 10000").is_none());
+        assert!(judge("max_buffers 1").unwrap().contains("> max_buffers 1"));
+        assert!(judge("p95_ms 5").unwrap().contains("p95 7.00 ms"));
+        assert!(judge("no_temp_spill").is_none());
+        assert!(judge("max_heap_fetches 0").is_none());
     }
 }

@@ -304,4 +304,25 @@ mod tests {
         assert!(seq_scan(3).notes().0.contains("3 removed by filter"));
         assert_eq!(seq_scan(0).rows_removed_by_filter, Some(0.0));
     }
+
+    #[test]
+    fn the_tree_draws_branches_conditions_and_notes() {
+        let explain = crate::check::recorded("nested_loop_view");
+        let report = ExplainReport {
+            check: "lead_summary".into(),
+            description: "A tenant's leads with their latest notes.".into(),
+            note: Some("reads the view, as the application does.".into()),
+            mode: "owner",
+            params: vec![Some("1".into()), None],
+            settings: vec![Setting {
+                name: "jit".into(),
+                value: "off".into(),
+            }],
+            planning_ms: explain.planning_ms,
+            execution_ms: explain.execution_ms,
+            buffers: explain.plan.buffers(),
+            plan: PlanNode::of(&explain.plan, false),
+        };
+        insta::assert_snapshot!(crate::output::plain_text(&report));
+    }
 }

@@ -328,3 +328,26 @@ fn used_indexes(results: &[CheckResult], relations: &Relations) -> BTreeSet<Stri
         .cloned()
         .collect()
 }
+
+/// A recorded plan of `tests/fixtures/plans/`, by file stem: real EXPLAIN (ANALYZE, BUFFERS,
+/// FORMAT JSON) output, so the unit tests read what PostgreSQL prints rather than hand-made JSON.
+#[cfg(test)]
+pub(crate) fn recorded(name: &str) -> plan::Explain {
+    macro_rules! plans {
+        ($($stem:literal),*) => {
+            match name {
+                $($stem => include_str!(concat!("../../tests/fixtures/plans/", $stem, ".json")),)*
+                other => panic!("no recorded plan {other:?}"),
+            }
+        };
+    }
+    let text = plans!(
+        "bitmap_misestimate",
+        "disk_sort",
+        "index_only_aggregate",
+        "index_scan_under_limit",
+        "nested_loop_view",
+        "seq_scan_sort"
+    );
+    plan::parse(&serde_json::from_str(text).unwrap()).unwrap()
+}

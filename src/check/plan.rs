@@ -337,3 +337,90 @@ impl ShapeNode {
         self.node_type.ends_with("Sort")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::check::recorded;
+
+    #[test]
+    fn exclusive_buffers_subtract_the_children() {
+        let explain = recorded("nested_loop_view");
+        let root = &explain.plan;
+        assert_eq!(root.node_type, "Limit");
+        assert_eq!(root.buffers(), 126);
+        assert_eq!(root.exclusive_buffers(), 0);
+        let join = &root.children[0];
+        assert_eq!(join.exclusive_buffers(), 126 - 85 - 41);
+        let notes = &join.children[1].children[0];
+        assert_eq!(notes.index.as_deref(), Some("ix_lead_notes_lead_id"));
+        assert_eq!(notes.exclusive_buffers(), 41);
+    }
+
+    #[test]
+    fn rows_are_multiplied_by_loops() {
+        let explain = recorded("nested_loop_view");
+        let comms = &explain.plan.children[0].children[0].children[1].children[0];
+        assert_eq!(comms.node_type, "Index Only Scan");
+        assert!((comms.loops - 20.0).abs() < f64::EPSILON);
+        assert!((comms.total_rows() - 60.0).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn indexes_are_named_with_their_table_even_under_a_bitmap_heap_scan() {
+        let indexes = recorded("bitmap_misestimate").plan.indexes();
+        assert_eq!(indexes.len(), 1);
+        assert_eq!(indexes[0].index, "idx_communications_upcoming");
+        assert_eq!(indexes[0].relation.as_deref(), Some("communications"));
+        let view = recorded("nested_loop_view").plan.indexes();
+        let names: Vec<&str> = view.iter().map(|u| u.index.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "idx_communications_lead_type_date",
+                "idx_leads_org_score_temp",
+                "ix_lead_notes_lead_id"
+            ]
+        );
+    }
+
+    #[test]
+    fn misestimates_count_unless_a_limit_stopped_the_node() {
+        // 857 rows against an estimate of 38: more than estimated, so the LIMIT is no excuse.
+        let worst = recorded("bitmap_misestimate").plan.worst_misestimate();
+        assert!((22.0..23.0).contains(&worst), "{worst}");
+        // The index scan stops after 50 of an estimated 171 rows: not a misestimate.
+        let limited = recorded("index_scan_under_limit").plan.worst_misestimate();
+        assert!(limited < 2.0, "{limited}");
+    }
+
+    #[test]
+    fn a_sort_that_went_to_disk_is_a_spill() {
+        let disk = recorded("disk_sort");
+        assert!(disk.plan.any_spill());
+        assert!(disk.plan.temp_blocks() > 0);
+        assert!(!recorded("seq_scan_sort").plan.any_spill());
+        assert!(!recorded("index_only_aggregate").plan.any_spill());
+    }
+
+    #[test]
+    fn heap_fetches_and_seq_scans_are_read_from_the_plan() {
+        let aggregate = recorded("index_only_aggregate");
+        assert!(aggregate.plan.heap_fetches().abs() < f64::EPSILON);
+        assert!(aggregate.plan.seq_scanned().is_empty());
+        assert_eq!(recorded("seq_scan_sort").plan.seq_scanned(), ["leads"]);
+    }
+
+    #[test]
+    fn fingerprints_name_node_types_indexes_and_relations_without_numbers() {
+        assert_eq!(
+            recorded("index_scan_under_limit").plan.fingerprint(),
+            "Limit(Index Only Scan using idx_leads_assignable on leads)"
+        );
+        assert_eq!(
+            recorded("seq_scan_sort").plan.fingerprint(),
+            "Limit(Sort(Seq Scan on leads))"
+        );
+        let view = recorded("nested_loop_view").plan.fingerprint();
+        assert!(view.starts_with("Limit(Nested Loop Inner("), "{view}");
+    }
+}

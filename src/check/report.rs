@@ -298,3 +298,119 @@ impl Report for CheckReport {
         blocks
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::coverage::IndexRef;
+    use crate::output::plain_text;
+
+    fn result(name: &str, reasons: &[&str], note: Option<&str>) -> CheckResult {
+        CheckResult {
+            name: name.to_owned(),
+            description: format!("The {name} query."),
+            passed: reasons.is_empty(),
+            reasons: reasons.iter().map(|&r| r.to_owned()).collect(),
+            note: note.map(str::to_owned),
+            skipped: vec!["p95_ms 5".into()],
+            samples: 3,
+            runs: 6,
+            p50_ms: 0.412,
+            p95_ms: 1.25,
+            max_ms: 1.5,
+            buffers: 38,
+            rows: 50.0,
+            heap_fetches: 0.0,
+            temp_blocks: 0,
+            misestimate: 1.2,
+            indexes: vec![IndexUse {
+                index: "idx_leads_assignable".into(),
+                relation: Some("leads".into()),
+            }],
+            plan: "Limit(Index Scan using idx_leads_assignable on leads)".into(),
+            distinct_plans: 1,
+            shape: Vec::new(),
+            tables: BTreeSet::new(),
+        }
+    }
+
+    fn report(coverage: Option<Coverage>) -> CheckReport {
+        let failing = CheckResult {
+            buffers: 812,
+            rows: 0.0,
+            indexes: Vec::new(),
+            plan: "Limit(Seq Scan on leads)".into(),
+            ..result(
+                "custom_field_search",
+                &["Seq Scan on leads", "812 shared buffers > max_buffers 300"],
+                Some("\"any 100 matches\", unordered."),
+            )
+        };
+        CheckReport {
+            database: "lma@localhost:5432/lma".into(),
+            mode: "owner",
+            settings: vec![
+                Setting {
+                    name: "jit".into(),
+                    value: "off".into(),
+                },
+                Setting {
+                    name: "max_parallel_workers_per_gather".into(),
+                    value: "0".into(),
+                },
+            ],
+            warmup: 1,
+            iterations: 2,
+            latency_judged: false,
+            min_table_pages: 16,
+            unanalyzed_tables: Vec::new(),
+            checks: vec![result("lead_assignment_queue", &[], None), failing],
+            coverage,
+            baseline: Some("baseline.json".into()),
+            passed: 1,
+            failed: 1,
+        }
+    }
+
+    fn index(index: &str, table: &str) -> IndexRef {
+        IndexRef {
+            index: index.into(),
+            table: table.into(),
+        }
+    }
+
+    #[test]
+    fn the_table_lists_results_then_failures_with_notes_then_coverage() {
+        let coverage = Coverage {
+            indexes: 33,
+            tables: None,
+            uncovered: vec![index("idx_leads_spare", "leads")],
+            small_tables: vec![index("idx_users_org_login", "users")],
+            required: true,
+        };
+        let text = plain_text(&report(Some(coverage)));
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn a_subset_or_a_covered_catalog_is_one_line_on_coverage() {
+        let covered = |small_tables: Vec<IndexRef>| Coverage {
+            indexes: 33,
+            tables: Some(vec!["leads".into(), "users".into()]),
+            uncovered: Vec::new(),
+            small_tables,
+            required: false,
+        };
+        let small = vec![index("idx_users_org_login", "users")];
+        let lines: Vec<String> = [None, Some(covered(Vec::new())), Some(covered(small))]
+            .into_iter()
+            .map(|coverage| {
+                let text = plain_text(&report(coverage));
+                let start = text.find("Coverage").expect("a coverage line");
+                let end = text.rfind("\n1 passed").expect("the summary");
+                text[start..end].to_owned()
+            })
+            .collect();
+        insta::assert_snapshot!(lines.join("\n"));
+    }
+}

@@ -75,3 +75,63 @@ impl Report for DriftReport {
         blocks
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::drift::compare::Change;
+
+    fn difference(change: Change, kind: &str, name: &str) -> Difference {
+        Difference {
+            change,
+            kind: kind.to_owned(),
+            name: name.to_owned(),
+            database: None,
+            migrations: None,
+            fix: None,
+            covers: Vec::new(),
+            ignored: None,
+        }
+    }
+
+    #[test]
+    fn the_table_shows_both_definitions_and_the_fix_and_counts_the_ignored() {
+        let hotfix = Difference {
+            database: Some("CREATE INDEX idx_leads_hot ON public.leads USING btree (score)".into()),
+            fix: Some("DROP INDEX CONCURRENTLY public.idx_leads_hot;".into()),
+            ..difference(Change::Added, "index", "public.idx_leads_hot")
+        };
+        let dropped = Difference {
+            migrations: Some("CREATE TABLE public.notes (…)".into()),
+            covers: vec![
+                "column public.notes.body".into(),
+                "index public.notes_pkey".into(),
+            ],
+            ..difference(Change::Missing, "table", "public.notes")
+        };
+        let accepted = Difference {
+            ignored: Some("managed by the DBA".into()),
+            ..difference(Change::Changed, "role", "lma_app")
+        };
+        let report = DriftReport {
+            database: "lma@localhost:5432/lma".into(),
+            version: Some(28),
+            objects: 412,
+            differences: vec![hotfix, dropped, accepted],
+            milliseconds: 900,
+        };
+        insta::assert_snapshot!(crate::output::plain_text(&report));
+    }
+
+    #[test]
+    fn without_differences_the_report_is_one_line() {
+        let report = DriftReport {
+            database: "lma@localhost:5432/lma".into(),
+            version: None,
+            objects: 1,
+            differences: Vec::new(),
+            milliseconds: 900,
+        };
+        insta::assert_snapshot!(crate::output::plain_text(&report));
+    }
+}

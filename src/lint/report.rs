@@ -216,4 +216,21 @@ mod tests {
             "{xml}"
         );
     }
+
+    #[test]
+    fn the_table_lists_active_findings_then_diffs_then_the_summary() {
+        let mut report = report();
+        report.findings.push(Finding {
+            file: "V1__a,b.sql".into(),
+            line: 1,
+            column: 1,
+            rule: "edited-applied-migration".into(),
+            message: "V1 was edited after it was applied.".into(),
+            help: Some("Add a new migration instead.".into()),
+            docs: "docs/lint.md#edited-applied-migration".into(),
+            diff: Some("-SELECT 1;\n+SELECT 2;\n".into()),
+            ignored: None,
+        });
+        insta::assert_snapshot!(crate::output::plain_text(&report));
+    }
 }

@@ -48,7 +48,8 @@ impl MigrationLock {
                 .await;
             if row
                 .context("cannot take the migration lock")?
-                .try_get::<_, bool>(0)?
+                .try_get::<_, bool>(0)
+                .context("cannot read pg_try_advisory_lock's answer")?
             {
                 return Ok(Self { client });
             }
@@ -87,7 +88,8 @@ impl MigrationLock {
         let held = rows
             .first()
             .map(|row| row.try_get::<_, bool>(0))
-            .transpose()?;
+            .transpose()
+            .context("cannot read whether the lock's session still holds the migration lock")?;
         if held != Some(true) {
             bail!("lost the migration lock: its session no longer holds it");
         }
@@ -111,7 +113,12 @@ pub async fn holder(client: &Client, key: i64) -> anyhow::Result<String> {
         .await
         .context("cannot see who holds the lock")?;
     Ok(match row {
-        Some(row) => format!("pid {}", row.try_get::<_, i32>(0)?),
+        Some(row) => {
+            let pid = row
+                .try_get::<_, i32>(0)
+                .context("cannot read the lock holder's pid")?;
+            format!("pid {pid}")
+        }
         None => "a session that just released it".to_owned(),
     })
 }

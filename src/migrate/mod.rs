@@ -444,3 +444,6 @@ fn applied(
         notes: next.script.notes.clone(),
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -28,6 +28,10 @@ pub struct Session {
     settings: String,
 }
 
+/// What the session's first query asks, for its errors.
+const ASKED: &str =
+    "cannot read the migration session's backend pid, server version and read-only default";
+
 impl Session {
     /// Connects and applies lma's settings.
     pub async fn open(database: &Database, policy: &Policy) -> anyhow::Result<Self> {
@@ -40,9 +44,10 @@ impl Session {
                 &[],
             )
             .await
-            .context("cannot read the migration session's backend pid")?;
-        let (pid, version): (i32, i32) = (row.try_get(0)?, row.try_get(1)?);
-        let read_only: bool = row.try_get(2)?;
+            .context(ASKED)?;
+        let pid: i32 = row.try_get(0).context(ASKED)?;
+        let version: i32 = row.try_get(1).context(ASKED)?;
+        let read_only: bool = row.try_get(2).context(ASKED)?;
         // Only SETs: they take no snapshot, so a migration may still open with `SET TRANSACTION
         // ISOLATION LEVEL …`, which must come before any query of its transaction.
         let check = if version >= 140_000 {

@@ -243,15 +243,15 @@ mod tests {
         entries.iter().map(|e| (e.version, e.state)).collect()
     }
 
-    #[test]
-    fn every_state_is_recognised() {
+    /// A migration in each state: the database applied 1, 2, 4 (absent from the files) and 5;
+    /// 2 was edited since, 3 skipped, and 6 is new.
+    fn every_state() -> Vec<Entry> {
         let one = file("V1__one", "SELECT 1;");
         let two = file("V2__two", "SELECT 2;");
         let two_edited = file("V2__two", "SELECT 2 + 0;");
         let three = file("V3__three", "SELECT 3;");
         let four = file("V4__four", "SELECT 4;");
         let five = file("V5__five", "SELECT 5;");
-        // The database applied 1, 2, 4 (absent from the files) and 5; 3 was skipped.
         let history = [applied(&one), applied(&two), applied(&four), applied(&five)];
         let files = [
             one,
@@ -260,7 +260,12 @@ mod tests {
             five.clone(),
             file("V6__six", "SELECT 6;"),
         ];
-        let entries = classify(&files, &history);
+        classify(&files, &history)
+    }
+
+    #[test]
+    fn every_state_is_recognised() {
+        let entries = every_state();
         assert_eq!(
             states(&entries),
             [
@@ -293,5 +298,16 @@ mod tests {
             &[],
         );
         assert!(entries.iter().all(|e| e.state == State::Pending));
+    }
+
+    #[test]
+    fn the_table_shows_each_state_and_the_summary_counts_them() {
+        let report = StatusReport {
+            database: "lma@localhost:5432/lma".into(),
+            current_version: Some(5),
+            latest_version: Some(6),
+            migrations: every_state(),
+        };
+        insta::assert_snapshot!(crate::output::plain_text(&report));
     }
 }

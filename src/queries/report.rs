@@ -232,10 +232,9 @@ mod tests {
         assert_eq!(one_line("SELECT abcdef", 8), "SELECT …");
     }
 
-    #[test]
-    fn a_check_is_named_after_the_queryid_in_hex() {
-        let statement = Statement {
-            queryid: Some(-1),
+    fn statement(queryid: Option<i64>, query: &str) -> Statement {
+        Statement {
+            queryid,
             role: String::new(),
             calls: 1,
             mean_ms: 0.0,
@@ -247,12 +246,55 @@ mod tests {
             shared_hit_per_call: 0.0,
             shared_read_per_call: 0.0,
             temp_blocks: 0,
-            query: "SELECT 1".into(),
-        };
+            query: query.into(),
+        }
+    }
+
+    #[test]
+    fn a_check_is_named_after_the_queryid_in_hex() {
+        let statement = statement(Some(-1), "SELECT 1");
         assert_eq!(
             statement.check_name().as_deref(),
             Some("query_ffffffffffffffff")
         );
         assert!(!statement.hidden());
+    }
+
+    #[test]
+    fn the_table_shows_the_busiest_statements_on_one_line_each() {
+        let busy = Statement {
+            role: "lma_app".into(),
+            calls: 1200,
+            mean_ms: 42.25,
+            stddev_ms: 3.5,
+            max_ms: 80.0,
+            total_ms: 50_700.0,
+            share: 0.625,
+            rows_per_call: 50.0,
+            shared_hit_per_call: 508.0,
+            shared_read_per_call: 12.0,
+            temp_blocks: 64,
+            ..statement(
+                Some(7_301_442),
+                "SELECT id, name\n  FROM leads\n WHERE organization_id = $1 AND status = $2 ORDER BY score DESC LIMIT $3",
+            )
+        };
+        let report = QueriesReport {
+            database: "lma@localhost:5432/lma".into(),
+            extension_version: "1.10".into(),
+            min_mean_ms: 5.0,
+            top: 1,
+            statistics: StatsInfo {
+                since: Some("2026-01-01T00:00:00Z".into()),
+                age_seconds: Some(3600.0),
+                young: true,
+                deallocations: Some(0),
+            },
+            tracked: 40,
+            above: 2,
+            statements: vec![busy],
+            saved_checks: vec!["sql/checks/query_00000000006f6842.sql".into()],
+        };
+        insta::assert_snapshot!(crate::output::plain_text(&report));
     }
 }

@@ -171,11 +171,19 @@ async fn revacuum(database: &Database, tables: &[String]) -> anyhow::Result<()> 
     let client = database.connect().await?;
     client.batch_execute(SESSION).await?;
     for _ in 0..2 {
-        let rows = client.query(NOT_ALL_VISIBLE, &[&tables]).await?;
+        let context = "cannot list the tables VACUUM left with pages not all-visible";
+        let rows = client
+            .query(NOT_ALL_VISIBLE, &[&tables])
+            .await
+            .context(context)?;
         if rows.is_empty() {
             break;
         }
-        let names: Vec<String> = rows.iter().map(|row| row.get(0)).collect();
+        let names = rows
+            .iter()
+            .map(|row| row.try_get(0))
+            .collect::<Result<Vec<String>, _>>()
+            .context(context)?;
         let sql = format!("VACUUM {}", names.join(", "));
         client
             .batch_execute(&sql)
@@ -201,21 +209,28 @@ async fn summarize(database: &Database, skip_fk_triggers: bool) -> anyhow::Resul
     if skip_fk_triggers {
         client.batch_execute(SKIP_FK_TRIGGERS).await?;
     }
+    let context = "cannot ask whether refresh_summaries() exists";
     let exists: bool = client
         .query_one(
             "SELECT to_regprocedure('refresh_summaries()') IS NOT NULL",
             &[],
         )
-        .await?
-        .get(0);
+        .await
+        .context(context)?
+        .try_get(0)
+        .context(context)?;
     if !exists {
         return Ok(Vec::new());
     }
+    let context = "cannot rebuild the summary tables (refresh_summaries())";
     let tables = client
         .query("SELECT t::text FROM refresh_summaries() AS t", &[])
         .await
-        .context("cannot rebuild the summary tables (refresh_summaries())")?;
-    Ok(tables.iter().map(|row| row.get(0)).collect())
+        .context(context)?;
+    tables
+        .iter()
+        .map(|row| row.try_get(0).context(context))
+        .collect()
 }
 
 /// `VACUUM (ANALYZE)` the summaries once no other seeding transaction is open: an ANALYZE

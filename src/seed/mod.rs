@@ -279,9 +279,10 @@ async fn empty_tables(client: &Client) -> anyhow::Result<Vec<&'static str>> {
 }
 
 async fn is_superuser(client: &Client) -> anyhow::Result<bool> {
-    let row = client.query_opt(IS_SUPERUSER, &[]).await?;
+    let context = "cannot ask whether the seeding role is a superuser";
+    let row = client.query_opt(IS_SUPERUSER, &[]).await.context(context)?;
     Ok(match row {
-        Some(row) => row.try_get(0)?,
+        Some(row) => row.try_get(0).context(context)?,
         None => false,
     })
 }
@@ -300,9 +301,12 @@ async fn reset_sequences(client: &Client, plan: &Plan) -> anyhow::Result<()> {
 }
 
 async fn table_bytes(client: &Client, table: Table) -> anyhow::Result<u64> {
+    let context = || format!("cannot read the size of table {}", table.name());
     let bytes: i64 = client
         .query_one(TABLE_BYTES, &[&table.name()])
-        .await?
-        .try_get(0)?;
+        .await
+        .with_context(context)?
+        .try_get(0)
+        .with_context(context)?;
     Ok(u64::try_from(bytes).unwrap_or(0))
 }

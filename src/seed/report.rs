@@ -208,4 +208,30 @@ mod tests {
         assert!((line.mb_per_second - 1.0).abs() < 1e-9);
         assert!((line.rows_per_second - 5.0).abs() < 1e-9);
     }
+
+    #[test]
+    fn the_table_has_a_line_per_table_and_the_totals() {
+        let phases = |copy: f64| Phases {
+            copy,
+            index: 0.25,
+            vacuum: 0.125,
+        };
+        let tables = vec![
+            TableReport::new("organizations", 10, 16_384, phases(0.004)),
+            TableReport::new("leads", 20_000, 9_437_184, phases(1.5)),
+        ];
+        let total = Totals::new(&tables, 2.5);
+        let report = SeedReport {
+            database: "lma@localhost:5432/lma".into(),
+            scale: Some(Scale::Small),
+            leads: 20_000,
+            seed: 42,
+            anchor: "2026-01-01".into(),
+            truncated: false,
+            fk_triggers_skipped: true,
+            tables,
+            total,
+        };
+        insta::assert_snapshot!(crate::output::plain_text(&report));
+    }
 }

@@ -283,4 +283,27 @@ mod tests {
         let xml = report.junit().unwrap();
         assert!(xml.contains("time=\"1.500\""), "{xml}");
     }
+
+    #[test]
+    fn the_table_has_a_row_per_step_then_each_failure() {
+        let skipped = StepOutcome {
+            step: "drift",
+            summary: "not asked for (--steps)".into(),
+            milliseconds: 0,
+            cases: Vec::new(),
+            ..step(Status::Skipped)
+        };
+        let migrate = StepOutcome {
+            step: "migrate",
+            summary: "applied 28".into(),
+            ..step(Status::Passed)
+        };
+        let steps = vec![migrate, step(Status::Findings), skipped];
+        let report = VerifyReport {
+            database: "lma@localhost:5432/lma".into(),
+            status: VerifyReport::worst(&steps),
+            steps,
+        };
+        insta::assert_snapshot!(crate::output::plain_text(&report));
+    }
 }

@@ -21,7 +21,5 @@ mod safety;
 mod scaling;
 mod schema;
 mod seed;
-mod seed_columns;
-mod seed_safety;
 mod tls;
 mod verify;

@@ -1,6 +1,6 @@
 -- name: communication_activity
 -- description: The tenant's communications per UTC day over the last 30 days, counted from the rows (before V23).
--- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- params: SELECT organization_id FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- expect: uses_index idx_comms_org_activity on communications
 -- expect: no_seq_scan communications
 -- expect: max_buffers 10

@@ -1,6 +1,6 @@
 -- name: json_tag_search
 -- description: Leads of a tenant carrying a tag, JSON containment on tags as design doc 000 wrote it (before V25's lead_tags).
--- params: SELECT organization_id, '["vip"]' FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- params: SELECT organization_id, '["vip"]' FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- expect: uses_index idx_leads_tags_gin on leads
 -- expect: no_seq_scan leads
 -- expect: max_buffers 320

@@ -1,6 +1,6 @@
 -- name: lead_scoring_analysis
 -- description: Lead count and average score by temperature above a threshold (design doc 000), before V21.
--- params: SELECT organization_id, 70 FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- params: SELECT organization_id, 70 FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- expect: no_seq_scan leads
 -- expect: max_buffers 320
 -- expect: p95_ms 5

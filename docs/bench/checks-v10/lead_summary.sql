@@ -1,6 +1,6 @@
 -- name: lead_summary
 -- description: The lead list page (v_lead_summary's V16 body inlined).
--- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- params: SELECT organization_id FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- expect: no_seq_scan leads, communications, lead_notes
 -- expect: max_buffers 510
 -- expect: p95_ms 5

@@ -1,6 +1,6 @@
 -- name: organization_health
 -- description: The tenant's KPIs (v_organization_health's V16 body inlined; rolling 30-day windows).
--- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- params: SELECT organization_id FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- expect: no_seq_scan leads, workflow_executions
 -- expect: no_seq_scan_above 1000
 -- expect: max_buffers 300

@@ -1,6 +1,6 @@
 -- name: pipeline_dashboard
 -- description: The pipeline dashboard, before V21: the tenant's leads aggregated per status.
--- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- params: SELECT organization_id FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- expect: no_seq_scan leads
 -- expect: max_buffers 200
 -- expect: p95_ms 5

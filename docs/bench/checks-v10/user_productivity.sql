@@ -1,6 +1,6 @@
 -- name: user_productivity
 -- description: The team page, one page of the tenant's users by won deals (v_user_productivity's V16 body inlined).
--- params: SELECT organization_id FROM leads GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 3
+-- params: SELECT organization_id FROM {{tenants_by_size}} WHERE size_rank <= 3 ORDER BY size_rank
 -- expect: no_seq_scan leads, communications, lead_notes
 -- expect: no_seq_scan_above 1000
 -- expect: max_buffers 250
