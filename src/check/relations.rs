@@ -8,11 +8,14 @@ use anyhow::Context as _;
 use tokio_postgres::Client;
 
 /// The planner's row estimate and page count of every table, as VACUUM and ANALYZE left them.
+/// Of tables of one name in several schemas, the one the search path finds comes last and so
+/// wins the name: it is the one the checks' unqualified queries read.
 const TABLE_SIZES: &str = "
 SELECT c.relname::text, c.reltuples::float8, c.relpages::int8
 FROM pg_class AS c
 JOIN pg_namespace AS n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')";
+WHERE c.relkind IN ('r', 'p') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+ORDER BY pg_table_is_visible(c.oid), n.nspname";
 
 /// Every relation's ancestors, recursively: a partition's parent tables (and inheritance
 /// parents), and a partition's index's parent indexes (ALTER INDEX … ATTACH PARTITION, or an
@@ -29,14 +32,16 @@ JOIN pg_class AS c ON c.oid = up.child
 JOIN pg_class AS p ON p.oid = up.parent
 ORDER BY 1, 2";
 
-/// The table of every index (a partitioned index's is the partitioned table).
+/// The table of every index (a partitioned index's is the partitioned table); the visible one
+/// last, as for the sizes.
 const INDEX_TABLES: &str = "
 SELECT i.relname::text, t.relname::text
 FROM pg_index AS x
 JOIN pg_class AS i ON i.oid = x.indexrelid
 JOIN pg_class AS t ON t.oid = x.indrelid
 JOIN pg_namespace AS n ON n.oid = t.relnamespace
-WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')";
+WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')
+ORDER BY pg_table_is_visible(i.oid), n.nspname";
 
 /// Table sizes and the partition tree, by relation name (EXPLAIN's JSON names relations without
 /// their schema).

@@ -17,6 +17,7 @@ mod foreign;
 mod indexes;
 mod params;
 mod partitions;
+mod schemas;
 mod writes;
 
 // ---------------------------------------------------------------- against PostgreSQL
