@@ -705,10 +705,15 @@ pub struct AdviseArgs {
     #[arg(long, value_name = "PERCENT", default_value_t = 50.0, value_parser = parse_percent)]
     pub min_gain: f64,
 
-    /// Build the best candidate for real on a throwaway copy of the tables it reads (a new
-    /// database on the same server, removed after) and measure the check before and after.
+    /// Build the best candidate for real on a throwaway copy of the tables it reads (temporary
+    /// tables of lma's own session, dropped after) and measure the check before and after.
     #[arg(long)]
     pub verify: bool,
+
+    /// With --verify: refuse to copy tables larger than this in all (the copy is written to
+    /// the server's temporary space).
+    #[arg(long, value_name = "SIZE", default_value = "1GB", value_parser = parse_size_flag)]
+    pub verify_max_size: i64,
 
     /// With --failing: do not judge p95_ms latency budgets.
     #[arg(long)]
@@ -742,6 +747,11 @@ pub fn usage_error(err: &clap::Error) -> String {
     }
 }
 
+/// A size flag, as the configuration's sizes are written (8kB, 10MB, 1GB).
+fn parse_size_flag(text: &str) -> Result<i64, String> {
+    crate::config::parse_size(text).map_err(|err| err.to_string())
+}
+
 impl AdviseArgs {
     /// The plain options of `advise`.
     #[must_use]
@@ -752,6 +762,7 @@ impl AdviseArgs {
             failing: self.failing,
             min_gain: self.min_gain,
             verify: self.verify,
+            verify_max_bytes: self.verify_max_size,
             judging: judging(&config.check, self.no_latency, None),
             catalog: self.catalog.options(),
         }

@@ -52,6 +52,8 @@ pub struct Options {
     pub min_gain: f64,
     /// Build the best candidate for real on a throwaway copy and measure.
     pub verify: bool,
+    /// The most bytes of tables `verify` copies.
+    pub verify_max_bytes: i64,
     /// With `failing`: how failing is judged (flags over `[check]`).
     pub judging: Judging,
     pub catalog: CatalogOptions,
@@ -87,7 +89,8 @@ pub async fn run(context: &Context, args: &Options) -> anyhow::Result<ExitStatus
     for target in targets {
         let mut advice = advise(&session, &hypo, &target, args.min_gain).await?;
         if args.verify {
-            advice.verification = verify::run(context, &session, &target, &advice).await?;
+            advice.verification =
+                verify::run(context, &session, &target, &advice, args.verify_max_bytes).await?;
         }
         checks.push(advice);
     }

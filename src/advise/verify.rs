@@ -22,6 +22,7 @@ use crate::check::plan::{Explain, Node};
 use crate::check::runner::{self, Runs};
 use crate::check::Session;
 use crate::context::Context;
+use crate::indexes::size::human_size;
 
 const INSERTABLE_COLUMNS: &str = "
 SELECT coalesce(string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum), '')
@@ -41,11 +42,13 @@ pub async fn run(
     session: &Session,
     target: &Target,
     advice: &CheckAdvice,
+    max_bytes: i64,
 ) -> anyhow::Result<Option<Verification>> {
     if advice.to_verify.is_empty() {
         return Ok(None);
     }
     let client = context.database()?.connect().await?;
+    within_size(&client, &advice.tables, max_bytes).await?;
     // Local buffers are sized at the first use of a temporary table, so this comes first.
     client
         .batch_execute("SET temp_buffers = '1GB'")
@@ -56,6 +59,46 @@ pub async fn run(
     // A closed session drops its temporary tables; DISCARD says so at once.
     let _ = client.batch_execute("DISCARD TEMP").await;
     result.map(Some)
+}
+
+/// The tables' size on disk, as a sum and per table (largest first).
+const TABLE_SIZES: &str = "
+SELECT format('%I.%I', s, t), coalesce(pg_table_size(to_regclass(format('%I.%I', s, t))), 0)
+FROM unnest($1::text[], $2::text[]) AS x (s, t)
+ORDER BY 2 DESC, 1";
+
+/// Refuses a copy larger than `max_bytes`: it would fill the server's temporary space, which
+/// a command that only advises must not do to a live database.
+async fn within_size(
+    client: &Client,
+    tables: &[(String, String)],
+    max_bytes: i64,
+) -> anyhow::Result<()> {
+    let (schemas, names): (Vec<&str>, Vec<&str>) =
+        tables.iter().map(|(s, t)| (s.as_str(), t.as_str())).unzip();
+    let rows = client
+        .query(TABLE_SIZES, &[&schemas, &names])
+        .await
+        .context("cannot read the sizes of the tables to copy")?;
+    let sizes: Vec<(String, i64)> = rows
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<_, tokio_postgres::Error>>()
+        .context("cannot read the sizes of the tables to copy")?;
+    let total: i64 = sizes.iter().map(|(_, bytes)| bytes).sum();
+    if total > max_bytes {
+        let listed: Vec<String> = sizes
+            .iter()
+            .map(|(table, bytes)| format!("{table} {}", human_size(*bytes)))
+            .collect();
+        bail!(
+            "--verify would copy {} of tables ({}), more than --verify-max-size {}; nothing was copied",
+            human_size(total),
+            listed.join(", "),
+            human_size(max_bytes)
+        );
+    }
+    Ok(())
 }
 
 async fn measure_on_copy(

@@ -339,3 +339,36 @@ async fn advise_without_hypopg_exits_2_saying_how_to_enable_it() {
         .get(0);
     assert_eq!(extensions, 0, "advise never creates the extension");
 }
+
+/// The copy is written to the server's temporary space: above `--verify-max-size` nothing is
+/// copied, and the error names the tables and their sizes.
+#[tokio::test]
+async fn verify_refuses_to_copy_more_than_its_size_limit() {
+    let db = seeded_with_hypopg(&["idx_leads_custom_fields_gin"]).await;
+    let output = db
+        .lma()
+        .args([
+            "advise",
+            "custom_field_search",
+            "--verify",
+            "--verify-max-size",
+            "64kB",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    let line = stderr.lines().last().unwrap_or_default();
+    assert!(
+        line.starts_with("error: --verify would copy ")
+            && line.contains("public.leads ")
+            && line.contains("more than --verify-max-size 64 kB; nothing was copied"),
+        "{stderr}"
+    );
+    let bad = db
+        .lma()
+        .args(["advise", "custom_field_search", "--verify-max-size", "lots"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+}
