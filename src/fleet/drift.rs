@@ -239,7 +239,7 @@ struct Schemas {
     major: i32,
     /// The newest version in the files: what a target without history is compared with.
     latest: Option<i64>,
-    /// By the version applied up to (none: every migration, for a target without history).
+    /// By the version applied up to; a target without history is compared at `latest`.
     versions: BTreeMap<Option<i64>, Result<Catalog, String>>,
 }
 

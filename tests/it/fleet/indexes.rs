@@ -49,6 +49,11 @@ async fn fleet_indexes_reports_each_targets_findings_and_exits_with_the_worst() 
         })
         .collect();
     assert_eq!(rows(&report), expected, "{report:#}");
+    let keys = crate::support::keys(&report["targets"][0]);
+    assert_eq!(
+        keys,
+        ["database", "error", "failing", "findings", "groups", "indexes", "name", "result"]
+    );
     let c3 = &report["targets"][6];
     assert_eq!(c3["findings"], serde_json::json!({ "redundant": 1 }));
     let finding = &c3["indexes"]["findings"]
