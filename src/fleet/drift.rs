@@ -218,7 +218,9 @@ pub async fn run(
 /// Reads a target's recorded version, server version, roles and catalog, read-only.
 async fn look(target: &Target, set: &MigrationSet) -> Result<Look, Failure> {
     let started = Instant::now();
-    let client = super::read_only(&target.database)
+    let client = target
+        .database
+        .connect_read_only()
         .await
         .map_err(|err| (Outcome::Unreachable, exit::one_line(&err)))?;
     let read = async {

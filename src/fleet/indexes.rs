@@ -170,7 +170,7 @@ async fn report_of(target: &Target, request: &Request) -> TargetIndexes {
         error: None,
         indexes: None,
     };
-    let client = match super::read_only(&target.database).await {
+    let client = match target.database.connect_read_only().await {
         Ok(client) => client,
         Err(err) => {
             row.error = Some(exit::one_line(&err));

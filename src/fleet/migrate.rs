@@ -354,7 +354,9 @@ impl Rollout {
 /// The applied versions of a target, on a read-only session: unreachable when no connection
 /// could be made, failed when the history could not be read.
 async fn versions(target: &Target) -> Result<Vec<i64>, (Outcome, String)> {
-    let client = super::read_only(&target.database)
+    let client = target
+        .database
+        .connect_read_only()
         .await
         .map_err(|err| (Outcome::Unreachable, exit::one_line(&err)))?;
     let read = async {

@@ -16,11 +16,9 @@ use std::sync::Arc;
 
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
-use tokio_postgres::Client;
 
 use crate::config::TargetEntry;
 use crate::context::Context;
-use crate::db::Database;
 use targets::Target;
 
 /// Which targets a fleet run works on, and how many at once.
@@ -73,21 +71,6 @@ pub fn resolve(context: &Context, options: &Options) -> anyhow::Result<Vec<Targe
         &env,
         context.config.database.connect_timeout,
     )
-}
-
-/// A connection whose transactions are read-only: looking at a target never changes it.
-async fn read_only(database: &Database) -> anyhow::Result<Client> {
-    let client = database.connect().await?;
-    client
-        .batch_execute("SET default_transaction_read_only = on")
-        .await
-        .map_err(|err| {
-            anyhow::anyhow!(
-                "{}: cannot start a read-only session: {err}",
-                database.describe()
-            )
-        })?;
-    Ok(client)
 }
 
 /// Runs `work` on every target, `parallel` at a time, and gives the results in the targets'

@@ -150,7 +150,7 @@ async fn status_of(target: &Target, set: &MigrationSet) -> TargetStatus {
         error: None,
     };
     let read = async {
-        let client = super::read_only(&target.database).await?;
+        let client = target.database.connect_read_only().await?;
         StatusReport::of(&client, set, target.database.describe()).await
     };
     match read.await {
