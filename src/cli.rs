@@ -37,7 +37,7 @@ pub struct Cli {
 pub struct GlobalArgs {
     /// PostgreSQL URL or key=value string. Falls back to DATABASE_URL, then [database] url in the
     /// config, then the libpq variables PGHOST, PGPORT, PGUSER, PGPASSWORD and PGDATABASE.
-    /// `migrate` and `status` take it repeated, one target each.
+    /// `migrate`, `status`, `drift` and `indexes` take it repeated, one target each.
     #[arg(long, global = true, value_name = "URL", action = ArgAction::Append)]
     pub database_url: Vec<String>,
 
@@ -176,6 +176,9 @@ pub struct DriftArgs {
     /// drops it) instead of on a throwaway cluster from the local PostgreSQL binaries.
     #[arg(long, value_name = "URL")]
     pub scratch_url: Option<String>,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 impl DriftArgs {
@@ -283,7 +286,8 @@ pub struct MigrateArgs {
     pub keep_going: bool,
 }
 
-/// Several databases at once: `migrate` and `status` across a fleet (src/fleet/).
+/// Several databases at once: `migrate`, `status`, `drift` and `indexes` across a fleet
+/// (src/fleet/).
 #[derive(Debug, Default, Clone, Args)]
 pub struct FleetArgs {
     /// A TOML file of named targets ([[target]] with name, url and optional groups); adds to
@@ -301,7 +305,32 @@ pub struct FleetArgs {
     pub parallel: u16,
 }
 
+impl FleetArgs {
+    /// The plain options of a fleet run.
+    #[must_use]
+    pub fn options(&self) -> crate::fleet::Options {
+        crate::fleet::Options {
+            targets_file: self.targets.clone(),
+            groups: self.groups.clone(),
+            parallel: self.parallel,
+        }
+    }
+}
+
 impl MigrateArgs {
+    /// The plain options of `migrate` across targets, each target's run as on one database.
+    pub fn fleet_options(
+        &self,
+        config: &FileConfig,
+    ) -> anyhow::Result<crate::fleet::migrate::Options> {
+        Ok(crate::fleet::migrate::Options {
+            migrate: self.options(config)?,
+            fleet: self.fleet.options(),
+            canary: self.canary.clone(),
+            keep_going: self.keep_going,
+        })
+    }
+
     /// The plain options of a single-database `migrate`: flags over `[migrate]` over defaults.
     pub fn options(&self, config: &FileConfig) -> anyhow::Result<crate::migrate::Options> {
         Ok(crate::migrate::Options {
@@ -418,6 +447,9 @@ pub struct IndexesArgs {
     #[arg(long, env = "COLUMNS", value_name = "N",
           value_parser = clap::value_parser!(u16).range(40..))]
     pub width: Option<u16>,
+
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 impl IndexesArgs {

@@ -27,7 +27,8 @@ pub struct Context {
     pub color: bool,
     pub progress: Progress,
     pub config: FileConfig,
-    /// Every `--database-url` given, in order (several make `migrate` and `status` a fleet run).
+    /// Every `--database-url` given, in order (several make `migrate`, `status`, `drift` and
+    /// `indexes` a fleet run).
     pub database_flags: Vec<String>,
 }
 
@@ -66,12 +67,12 @@ impl Context {
             .transpose()
     }
 
-    /// The one `--database-url` of a single-database command; several are for migrate and
-    /// status only (the fleet).
+    /// The one `--database-url` of a single-database command; several are for the fleet
+    /// commands only.
     fn single_flag(&self) -> anyhow::Result<Option<&str>> {
         if self.database_flags.len() > 1 {
             anyhow::bail!(
-                "--database-url was given {} times: only migrate and status take several targets",
+                "--database-url was given {} times: only migrate, status, drift and indexes take several targets",
                 self.database_flags.len()
             );
         }

@@ -40,22 +40,33 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         );
     }
     match cli.command {
-        Command::Migrate(args) if fleet::migrate::applies(&context, &args) => {
-            fleet::migrate::run(&context, &args).await
+        Command::Migrate(args) => {
+            let options = args.fleet_options(&context.config)?;
+            if fleet::migrate::applies(&context, &options) {
+                fleet::migrate::run(&context, &options).await
+            } else {
+                migrate::run(&context, &options.migrate).await
+            }
         }
-        Command::Status(args) if fleet::applies(&context, &args.fleet) => {
-            fleet::status::run(&context, &args).await
-        }
-        Command::Migrate(args) => migrate::run(&context, &args.options(&context.config)?).await,
         Command::Status(args) => {
-            migrate::status::run(&context, args.source.migrations.as_deref()).await
+            let (migrations, targets) = (args.source.migrations.as_deref(), args.fleet.options());
+            if fleet::applies(&context, &targets) {
+                fleet::status::run(&context, migrations, &targets).await
+            } else {
+                migrate::status::run(&context, migrations).await
+            }
         }
         Command::Baseline(args) => {
             migrate::baseline::run(&context, &args.options(&context.config)?).await
         }
         Command::Indexes(args) => {
             let verbose = context.progress.is_verbose();
-            indexes::run(&context, &args.request(&context.config, verbose)).await
+            let (request, targets) = (args.request(&context.config, verbose), args.fleet.options());
+            if fleet::applies(&context, &targets) {
+                fleet::indexes::run(&context, &request, &targets).await
+            } else {
+                indexes::run(&context, &request).await
+            }
         }
         Command::Seed(args) => seed::run(&context, &args.options()).await,
         Command::Check(args) => check::run(&context, &args.options(&context.config)).await,
@@ -66,7 +77,14 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Queries(args) => queries::run(&context, &args.options()).await,
         Command::Advise(args) => advise::run(&context, &args.options(&context.config)).await,
         Command::Lint(args) => lint::run(&context, &args.options()).await,
-        Command::Drift(args) => drift::run(&context, &args.options()).await,
+        Command::Drift(args) => {
+            let (options, targets) = (args.options(), args.fleet.options());
+            if fleet::applies(&context, &targets) {
+                fleet::drift::run(&context, &options, &targets).await
+            } else {
+                drift::run(&context, &options).await
+            }
+        }
         Command::Verify(args) => verify::run(&context, &args.options()).await,
         Command::Completions(args) => manual::completions(args.shell),
         Command::Man(args) => manual::man(args.dir.as_deref()),

@@ -1,4 +1,4 @@
-//! `[fleet]`: the targets of `migrate` and `status` across several databases.
+//! `[fleet]`: the targets of `migrate`, `status`, `drift` and `indexes` across several databases.
 
 use serde::Deserialize;
 
@@ -16,7 +16,7 @@ pub struct TargetEntry {
     pub groups: Vec<String>,
 }
 
-/// `[fleet]` in the configuration: the targets `migrate` and `status` use when neither
+/// `[fleet]` in the configuration: the targets the fleet commands use when neither
 /// `--database-url` nor `--targets` is given.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

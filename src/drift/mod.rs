@@ -55,11 +55,7 @@ pub async fn drift(
     )?;
     let target = database.connect_read_only().await?;
     let version = recorded_version(&target, &set).await?;
-    let scratch_admin = options
-        .scratch_url
-        .as_deref()
-        .map(|url| Database::resolve(Some(url), &|key| std::env::var(key).ok(), None))
-        .transpose()?;
+    let scratch_admin = scratch_admin(options)?;
     context.progress.note(
         None,
         &match &scratch_admin {
@@ -87,8 +83,17 @@ pub async fn drift(
     })
 }
 
+/// The server of `--scratch-url`, when given.
+pub fn scratch_admin(options: &Options) -> anyhow::Result<Option<Database>> {
+    options
+        .scratch_url
+        .as_deref()
+        .map(|url| Database::resolve(Some(url), &|key| std::env::var(key).ok(), None))
+        .transpose()
+}
+
 /// The newest version the database's history records; none (apply everything) without one.
-async fn recorded_version(
+pub async fn recorded_version(
     client: &tokio_postgres::Client,
     set: &MigrationSet,
 ) -> anyhow::Result<Option<i64>> {
@@ -105,7 +110,9 @@ async fn recorded_version(
     Ok(version)
 }
 
-async fn expected_catalog(
+/// The catalog of `scratch` once the migrations up to `version` are applied to it. Only the
+/// pending ones run, so a scratch database can be read at one version after another.
+pub async fn expected_catalog(
     context: &Context,
     set: &MigrationSet,
     version: Option<i64>,

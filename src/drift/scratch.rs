@@ -23,6 +23,21 @@ impl Scratch {
     /// cluster, where the target's roles are created first (NOLOGIN) so that the migrations'
     /// GRANTs to them run and compare. The server's major version must be the target's.
     pub async fn create(url: Option<&Database>, target: &Client) -> anyhow::Result<Self> {
+        let roles = if url.is_none() {
+            roles(target).await?
+        } else {
+            Vec::new()
+        };
+        Self::create_for(url, major(target).await?, &roles).await
+    }
+
+    /// Creates the scratch database for targets of PostgreSQL `theirs` (a major version), with
+    /// `roles` (theirs, all together) on a throwaway cluster.
+    pub async fn create_for(
+        url: Option<&Database>,
+        theirs: i32,
+        roles: &[String],
+    ) -> anyhow::Result<Self> {
         let (admin, sandbox) = if let Some(admin) = url {
             (admin.clone(), None)
         } else {
@@ -33,7 +48,7 @@ impl Scratch {
             (admin, Some(sandbox))
         };
         let client = admin.connect().await?;
-        let (theirs, ours) = (major(target).await?, major(&client).await?);
+        let ours = major(&client).await?;
         if theirs != ours {
             bail!(
                 "the scratch server is PostgreSQL {ours} and the database {theirs}: catalogs of different major versions do not compare; {}",
@@ -45,7 +60,7 @@ impl Scratch {
             );
         }
         if sandbox.is_some() {
-            copy_roles(target, &client).await?;
+            create_roles(&client, roles).await?;
         }
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -80,7 +95,8 @@ impl Scratch {
     }
 }
 
-async fn major(client: &Client) -> anyhow::Result<i32> {
+/// The server's major version, e.g. 15.
+pub async fn major(client: &Client) -> anyhow::Result<i32> {
     let row = client
         .query_one(
             "SELECT current_setting('server_version_num')::int / 10000",
@@ -91,13 +107,17 @@ async fn major(client: &Client) -> anyhow::Result<i32> {
     Ok(row.try_get(0)?)
 }
 
-async fn copy_roles(target: &Client, scratch: &Client) -> anyhow::Result<()> {
+/// The roles a throwaway cluster lacks: the server's own, not the system's or the bootstrap one.
+pub async fn roles(target: &Client) -> anyhow::Result<Vec<String>> {
     let rows = target
         .query(ROLES_SQL, &[])
         .await
         .context("cannot list the database's roles")?;
-    for row in rows {
-        let role: String = row.try_get(0)?;
+    rows.iter().map(|row| Ok(row.try_get(0)?)).collect()
+}
+
+async fn create_roles(scratch: &Client, roles: &[String]) -> anyhow::Result<()> {
+    for role in roles {
         let sql = format!("CREATE ROLE \"{}\" NOLOGIN", role.replace('"', "\"\""));
         scratch
             .batch_execute(&sql)

@@ -16,7 +16,6 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use super::targets::Target;
-use crate::cli::MigrateArgs;
 use crate::context::Context;
 use crate::exit::{self, ExitStatus};
 use crate::migrate::history::History;
@@ -26,10 +25,22 @@ use crate::migrate::Migrator;
 use crate::output::{Block, Report, Table, Tone};
 use crate::progress::Progress;
 
+/// What `lma migrate` does across targets.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// What each target's run does, as on one database.
+    pub migrate: crate::migrate::Options,
+    pub fleet: super::Options,
+    /// `--canary`: the target migrated first, alone; its failure stops everything.
+    pub canary: Option<String>,
+    /// `--keep-going`: start the other targets after one failed.
+    pub keep_going: bool,
+}
+
 /// Whether `lma migrate` runs across targets.
 #[must_use]
-pub fn applies(context: &Context, args: &MigrateArgs) -> bool {
-    super::applies(context, &args.fleet) || args.canary.is_some()
+pub fn applies(context: &Context, options: &Options) -> bool {
+    super::applies(context, &options.fleet) || options.canary.is_some()
 }
 
 /// How one target's run ended.
@@ -158,21 +169,19 @@ impl Report for FleetMigrateReport {
 }
 
 /// Runs `lma migrate` across targets; the exit status is the worst target's.
-pub async fn run(context: &Context, args: &MigrateArgs) -> anyhow::Result<ExitStatus> {
-    if args.dry_run {
+pub async fn run(context: &Context, options: &Options) -> anyhow::Result<ExitStatus> {
+    let run = &options.migrate;
+    if run.dry_run {
         bail!("--dry-run works on one database at a time; give a single --database-url");
     }
-    let set = MigrationSet::load(
-        args.source.migrations.as_deref(),
-        &context.config.migrate.ignore,
-    )?;
-    if let Some(wanted) = args.target {
+    let set = MigrationSet::load(run.migrations.as_deref(), &context.config.migrate.ignore)?;
+    if let Some(wanted) = run.up_to {
         if !set.migrations().iter().any(|m| m.version() == wanted) {
             bail!("--target {wanted}: no migration has that version");
         }
     }
-    let targets = super::resolve(context, &args.fleet)?;
-    if let Some(canary) = &args.canary {
+    let targets = super::resolve(context, &options.fleet)?;
+    if let Some(canary) = &options.canary {
         if !targets.iter().any(|t| &t.name == canary) {
             bail!("--canary {canary}: no target has that name");
         }
@@ -180,19 +189,19 @@ pub async fn run(context: &Context, args: &MigrateArgs) -> anyhow::Result<ExitSt
     let latest_version = set.latest_version();
     let rollout = Arc::new(Rollout {
         set,
-        policy: Policy::resolve(&args.policy.overrides(), &context.config.migrate)?,
-        up_to: args.target,
-        keep_going: args.keep_going,
+        policy: run.policy,
+        up_to: run.up_to,
+        keep_going: options.keep_going,
         progress: context.progress,
         multi: context.progress.multi(),
         stop: Arc::new(AtomicBool::new(false)),
     });
     let targets = rollout
-        .run(targets, args.canary.as_deref(), args.fleet.parallel)
+        .run(targets, options.canary.as_deref(), options.fleet.parallel)
         .await?;
     let report = FleetMigrateReport {
         latest_version,
-        canary: args.canary.clone(),
+        canary: options.canary.clone(),
         targets,
     };
     context.emit(&report)?;
@@ -345,7 +354,9 @@ impl Rollout {
 /// The applied versions of a target, on a read-only session: unreachable when no connection
 /// could be made, failed when the history could not be read.
 async fn versions(target: &Target) -> Result<Vec<i64>, (Outcome, String)> {
-    let client = super::read_only(&target.database)
+    let client = target
+        .database
+        .connect_read_only()
         .await
         .map_err(|err| (Outcome::Unreachable, exit::one_line(&err)))?;
     let read = async {

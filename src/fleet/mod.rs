@@ -1,39 +1,65 @@
-//! Fleets: `lma migrate` and `lma status` across several databases (a database per tenant
-//! group or shard), each target under its own lock and the single-database safety model.
+//! Fleets: `lma migrate`, `lma status`, `lma drift` and `lma indexes` across several databases
+//! (a database per tenant group or shard), each target under the single-database safety model.
 //!
 //! A command becomes a fleet run when `--targets FILE` is given, when `--database-url` is given
 //! more than once, or when neither is given and `[fleet]` in the configuration lists targets.
 
+pub mod drift;
+pub mod indexes;
 pub mod migrate;
 pub mod status;
 pub mod targets;
 
-use tokio_postgres::Client;
+use std::future::Future;
+use std::path::PathBuf;
+use std::sync::Arc;
 
-use crate::cli::FleetArgs;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
 use crate::config::TargetEntry;
 use crate::context::Context;
-use crate::db::Database;
 use targets::Target;
+
+/// Which targets a fleet run works on, and how many at once.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `--targets`: a TOML file of `[[target]]` entries, added to any `--database-url`.
+    pub targets_file: Option<PathBuf>,
+    /// `--group`: only the targets in any of these (all when empty).
+    pub groups: Vec<String>,
+    /// `--parallel`: how many targets are worked on at once (at least 1).
+    pub parallel: u16,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            targets_file: None,
+            groups: Vec::new(),
+            parallel: 4,
+        }
+    }
+}
 
 /// Whether the command runs across targets rather than on the one database.
 #[must_use]
-pub fn applies(context: &Context, args: &FleetArgs) -> bool {
-    args.targets.is_some()
+pub fn applies(context: &Context, options: &Options) -> bool {
+    options.targets_file.is_some()
         || context.database_flags.len() > 1
         || (context.database_flags.is_empty() && !context.config.fleet.targets.is_empty())
 }
 
 /// The targets of this run: every `--database-url` and the `--targets` file's entries, else
 /// `[fleet]` in the configuration; narrowed by `--group`.
-pub fn resolve(context: &Context, args: &FleetArgs) -> anyhow::Result<Vec<Target>> {
+pub fn resolve(context: &Context, options: &Options) -> anyhow::Result<Vec<Target>> {
     let env = |key: &str| std::env::var(key).ok();
     let mut entries: Vec<TargetEntry> = context
         .database_flags
         .iter()
         .map(|url| targets::from_url(url, &env))
         .collect::<anyhow::Result<_>>()?;
-    if let Some(path) = &args.targets {
+    if let Some(path) = &options.targets_file {
         entries.extend(targets::read_file(path)?);
     }
     if entries.is_empty() {
@@ -41,23 +67,34 @@ pub fn resolve(context: &Context, args: &FleetArgs) -> anyhow::Result<Vec<Target
     }
     targets::resolve(
         entries,
-        &args.groups,
+        &options.groups,
         &env,
         context.config.database.connect_timeout,
     )
 }
 
-/// A connection whose transactions are read-only: looking at a target never changes it.
-async fn read_only(database: &Database) -> anyhow::Result<Client> {
-    let client = database.connect().await?;
-    client
-        .batch_execute("SET default_transaction_read_only = on")
-        .await
-        .map_err(|err| {
-            anyhow::anyhow!(
-                "{}: cannot start a read-only session: {err}",
-                database.describe()
-            )
-        })?;
-    Ok(client)
+/// Runs `work` on every target, `parallel` at a time, and gives the results in the targets'
+/// order. The semaphore is fair, so targets start in the order given.
+async fn each<T, F, Fut>(targets: Vec<Target>, parallel: u16, work: F) -> anyhow::Result<Vec<T>>
+where
+    T: Send + 'static,
+    F: Fn(Target) -> Fut,
+    Fut: Future<Output = T> + Send + 'static,
+{
+    let permits = Arc::new(Semaphore::new(usize::from(parallel.max(1))));
+    let mut tasks = JoinSet::new();
+    for (index, target) in targets.into_iter().enumerate() {
+        let permits = Arc::clone(&permits);
+        let job = work(target);
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            (index, job.await)
+        });
+    }
+    let mut rows = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        rows.push(joined.map_err(|err| anyhow::anyhow!("a target's task failed: {err}"))?);
+    }
+    rows.sort_by_key(|(index, _)| *index);
+    Ok(rows.into_iter().map(|(_, row)| row).collect())
 }

@@ -1,14 +1,12 @@
 //! `lma status` across targets: one table of targets against versions. Behind, divergent and
 //! unreachable targets are findings (exit 1); when every target is unreachable, exit 2.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use serde::Serialize;
-use tokio::sync::Semaphore;
-use tokio::task::JoinSet;
 
 use super::targets::Target;
-use crate::cli::StatusArgs;
 use crate::context::Context;
 use crate::exit::{self, ExitStatus};
 use crate::migrate::source::MigrationSet;
@@ -117,29 +115,24 @@ impl Report for FleetStatusReport {
 }
 
 /// Runs `lma status` across targets, `--parallel` at a time, each on a read-only session.
-pub async fn run(context: &Context, args: &StatusArgs) -> anyhow::Result<ExitStatus> {
+pub async fn run(
+    context: &Context,
+    migrations: Option<&Path>,
+    fleet: &super::Options,
+) -> anyhow::Result<ExitStatus> {
     let set = Arc::new(MigrationSet::load(
-        args.source.migrations.as_deref(),
+        migrations,
         &context.config.migrate.ignore,
     )?);
-    let targets = super::resolve(context, &args.fleet)?;
-    let permits = Arc::new(Semaphore::new(usize::from(args.fleet.parallel)));
-    let mut tasks = JoinSet::new();
-    for (index, target) in targets.into_iter().enumerate() {
-        let (set, permits) = (Arc::clone(&set), Arc::clone(&permits));
-        tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await;
-            (index, status_of(&target, &set).await)
-        });
-    }
-    let mut rows = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        rows.push(joined.map_err(|err| anyhow::anyhow!("a target's status failed: {err}"))?);
-    }
-    rows.sort_by_key(|(index, _)| *index);
+    let targets = super::resolve(context, fleet)?;
+    let rows = super::each(targets, fleet.parallel, |target| {
+        let set = Arc::clone(&set);
+        async move { status_of(&target, &set).await }
+    })
+    .await?;
     let report = FleetStatusReport {
         latest_version: set.latest_version(),
-        targets: rows.into_iter().map(|(_, row)| row).collect(),
+        targets: rows,
     };
     context.emit(&report)?;
     Ok(report.exit_status())
@@ -157,7 +150,7 @@ async fn status_of(target: &Target, set: &MigrationSet) -> TargetStatus {
         error: None,
     };
     let read = async {
-        let client = super::read_only(&target.database).await?;
+        let client = target.database.connect_read_only().await?;
         StatusReport::of(&client, set, target.database.describe()).await
     };
     match read.await {

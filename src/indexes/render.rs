@@ -25,13 +25,7 @@ pub fn blocks(report: &IndexesReport) -> Vec<Block> {
         report.schemas.join(", ")
     ));
     let mut blocks = vec![Block::Heading(wrap(&heading, view.width, ""))];
-    let (unjudged, shown): (Vec<&Finding>, Vec<&Finding>) = report
-        .findings
-        .iter()
-        .partition(|f| !view.all && f.kind == Kind::Unused && !f.reliable);
-    let mut shown = shown;
-    // What fails first, then what costs most: the bytes every write maintains or scans.
-    shown.sort_by_key(|f| (!f.fails, std::cmp::Reverse(f.cost_bytes)));
+    let (unjudged, shown) = listed(report);
     blocks.push(Block::Heading("Findings".into()));
     if shown.is_empty() {
         blocks.push(Block::Line("No findings.".into()));
@@ -64,8 +58,22 @@ pub fn blocks(report: &IndexesReport) -> Vec<Block> {
     blocks
 }
 
+/// The findings the table shows, failing first, then costliest first; and the unused verdicts
+/// on young statistics that it only counts (unless `--all`).
+#[must_use]
+pub fn listed(report: &IndexesReport) -> (Vec<&Finding>, Vec<&Finding>) {
+    let (unjudged, mut shown): (Vec<&Finding>, Vec<&Finding>) = report
+        .findings
+        .iter()
+        .partition(|f| !report.view.all && f.kind == Kind::Unused && !f.reliable);
+    // What fails first, then what costs most: the bytes every write maintains or scans.
+    shown.sort_by_key(|f| (!f.fails, std::cmp::Reverse(f.cost_bytes)));
+    (unjudged, shown)
+}
+
 /// One finding: a header line, the reason and the fix, wrapped and indented.
-fn finding_lines(finding: &Finding, width: usize) -> Vec<String> {
+#[must_use]
+pub fn finding_lines(finding: &Finding, width: usize) -> Vec<String> {
     let status = match (&finding.ignored, finding.fails, finding.reliable) {
         (Some(_), _, _) => "ignored",
         (None, true, _) => "FAIL",

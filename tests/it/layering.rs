@@ -1,5 +1,5 @@
 //! Imports run one way: no module of `src/` uses one that uses it back, directly or through
-//! others (STYLE.md: clap stays in cli.rs, the domain modules never import it).
+//! others; and clap stays at the edge (STYLE.md): no domain module imports `crate::cli`.
 //!
 //! Modules are compared with their siblings. A use of `crate::migrate::failure` from
 //! `crate::check::runner` is an edge `check → migrate`; from `crate::migrate::history` it is an
@@ -46,6 +46,72 @@ fn a_cycle_through_a_third_module_and_between_siblings_is_found() {
     assert_eq!(cycles.len(), 2, "{cycles:#?}");
     assert!(cycles[0].starts_with("a → b → c → a"), "{}", cycles[0]);
     assert!(cycles[1].starts_with("m::p → m::q → m::p"), "{}", cycles[1]);
+}
+
+/// The modules at clap's edge, which alone may name `crate::cli`: lib.rs (and main.rs, the
+/// same module), cli.rs and manual.rs.
+const EDGE: [&[&str]; 3] = [&[], &["cli"], &["manual"]];
+
+#[test]
+fn no_module_of_src_but_the_edge_uses_the_command_line_types() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let uses = cli_uses(&src);
+    assert!(
+        uses.is_empty(),
+        "clap types outside the edge:\n{}",
+        uses.join("\n")
+    );
+}
+
+/// The check itself must see a planted use, or the test above proves nothing.
+#[test]
+fn a_use_of_crate_cli_in_a_domain_module_is_found() {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |path: &str, text: &str| {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    write("lib.rs", "mod cli; mod manual; mod a; mod b; use cli::Cli;");
+    write("cli.rs", "pub struct Cli; pub struct FleetArgs;");
+    write("manual.rs", "fn f(_: crate::cli::Cli) {}");
+    write("a.rs", "use crate::{cli::FleetArgs as _, b::B};");
+    write("b/mod.rs", "mod c; pub struct B;");
+    write("b/c.rs", "fn f(_: &super::super::cli::Cli) {}");
+    let uses = cli_uses(dir.path());
+    assert_eq!(
+        uses,
+        [
+            "src/a.rs uses crate::cli::FleetArgs",
+            "src/b/c.rs uses super::super::cli::Cli"
+        ]
+    );
+}
+
+/// Each use of `crate::cli` outside the edge, as `src/<file> uses <path>`.
+fn cli_uses(src: &Path) -> Vec<String> {
+    let modules = modules(src);
+    let known: BTreeSet<Module> = modules.keys().cloned().collect();
+    let mut out = BTreeSet::new();
+    for (module, file) in &modules {
+        if EDGE
+            .iter()
+            .any(|edge| edge.iter().copied().eq(module.iter().map(String::as_str)))
+        {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).unwrap();
+        let syntax = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let mut paths = Paths::new(module.clone());
+        paths.visit_file(&syntax);
+        for path in paths.found {
+            let target = resolve(&known, module, &path);
+            if target.is_some_and(|t| t.first().is_some_and(|m| m == "cli")) {
+                out.insert(format!("src/{} uses {}", rel(src, file), path.1.join("::")));
+            }
+        }
+    }
+    out.into_iter().collect()
 }
 
 /// Every file of `src` and the module it is.

@@ -1,6 +1,10 @@
 //! `lma migrate` and `lma status` across a fleet: 8 targets over 2 clusters (the shared test
 //! server and a second cluster of lma's sandbox), one of them held by a long transaction so its
-//! migration times out, one unreachable (a closed port).
+//! migration times out, one unreachable (a closed port). `lma drift` and `lma indexes` across
+//! the same fleet are in drift.rs and indexes.rs.
+
+mod drift;
+mod indexes;
 
 use std::fmt::Write as _;
 
@@ -79,12 +83,16 @@ impl Fleet {
 
     /// `lma <args> --migrations migrations_basic` with the fleet's config; its output is kept.
     fn lma(&mut self, args: &[&str]) -> (Option<i32>, std::process::Output) {
+        let migrations = fixture("migrations_basic").display().to_string();
+        self.run(&[args, &["--migrations", &migrations]].concat())
+    }
+
+    /// `lma <args>` with the fleet's config; its output is kept.
+    fn run(&mut self, args: &[&str]) -> (Option<i32>, std::process::Output) {
         let output = lma_binary()
             .arg("--config")
             .arg(self.config.path())
             .args(args)
-            .arg("--migrations")
-            .arg(fixture("migrations_basic"))
             .output()
             .unwrap();
         self.seen.push_str(&String::from_utf8_lossy(&output.stdout));
@@ -370,13 +378,16 @@ async fn a_stop_request_ends_a_run_at_the_next_migration_boundary() {
 fn a_single_database_command_refuses_several_urls() {
     let url = crate::support::server().url("postgres");
     let output = lma_binary()
-        .args(["indexes", "--database-url", &url, "--database-url", &url])
+        .args(["queries", "--database-url", &url, "--database-url", &url])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = stderr(&output);
     assert!(
-        stderr.starts_with("error: --database-url was given 2 times"),
+        stderr.starts_with(
+            "error: --database-url was given 2 times: \
+             only migrate, status, drift and indexes take several targets"
+        ),
         "{stderr}"
     );
 }
