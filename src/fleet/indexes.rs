@@ -77,18 +77,11 @@ impl FleetIndexesReport {
     /// 2 when no target could be reached, else the worst target's status.
     #[must_use]
     pub fn exit_status(&self) -> ExitStatus {
-        if self
-            .targets
-            .iter()
-            .all(|t| t.result == Outcome::Unreachable)
-        {
-            return ExitStatus::Error;
-        }
-        self.targets
-            .iter()
-            .map(|t| t.result.status())
-            .max_by_key(|status| *status as u8)
-            .unwrap_or(ExitStatus::Success)
+        super::worst_of(
+            self.targets
+                .iter()
+                .map(|t| (t.result == Outcome::Unreachable, t.result.status())),
+        )
     }
 
     fn count(&self, outcome: Outcome) -> usize {

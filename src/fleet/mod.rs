@@ -19,6 +19,7 @@ use tokio::task::JoinSet;
 
 use crate::config::TargetEntry;
 use crate::context::Context;
+use crate::exit::ExitStatus;
 use targets::Target;
 
 /// Which targets a fleet run works on, and how many at once.
@@ -71,6 +72,24 @@ pub fn resolve(context: &Context, options: &Options) -> anyhow::Result<Vec<Targe
         &env,
         context.config.database.connect_timeout,
     )
+}
+
+/// The exit status of a fleet run that only reads, from each target's (unreachable, status):
+/// 2 when no target could be reached, since nothing was looked at; else the worst target's.
+fn worst_of(results: impl IntoIterator<Item = (bool, ExitStatus)>) -> ExitStatus {
+    let mut reached = false;
+    let mut worst = ExitStatus::Success;
+    for (unreachable, status) in results {
+        reached |= !unreachable;
+        if status as u8 > worst as u8 {
+            worst = status;
+        }
+    }
+    if reached {
+        worst
+    } else {
+        ExitStatus::Error
+    }
 }
 
 /// Runs `work` on every target, `parallel` at a time, and gives the results in the targets'
