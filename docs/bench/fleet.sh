@@ -18,7 +18,7 @@ trap 'rm -f "$targets"' EXIT
 for name in $names; do
     printf '[[target]]\nname = "%s"\nurl = "%s/%s"\n' "$name" "$server" "$name"
 done >"$targets"
-fresh() { for name in $names; do psql -Xq "$server/postgres" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" -c "CREATE DATABASE $name"; done; }
+fresh() { for name in $names; do PGOPTIONS=--client-min-messages=warning psql -Xq "$server/postgres" -c "DROP DATABASE IF EXISTS $name WITH (FORCE)" -c "CREATE DATABASE $name"; done; }
 ms() { local start; start=$(date +%s%N); "$@" >/dev/null 2>&1 || [ $? -eq 1 ] || exit 1; echo $((($(date +%s%N) - start) / 1000000)); }
 one_by_one() { for name in $names; do "$lma" -q --database-url "$server/$name" "$@" >/dev/null 2>&1 || [ $? -eq 1 ] || return 1; done; }
 fleet() { "$lma" -q "$1" --targets "$targets" "${@:2}"; }
