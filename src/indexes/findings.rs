@@ -91,13 +91,18 @@ pub fn covered(fk: &ForeignKeyRow, indexes: &[IndexRow]) -> bool {
 /// FK's table or a partition of it. Columns are compared by name, as partitions may number them
 /// apart; an expression never matches.
 fn leads_with(index: &IndexRow, fk: &ForeignKeyRow) -> bool {
+    // Every index meets every foreign key here: the cheap test first, and sets only for the
+    // few on the FK's table (2,000 keys by 2,200 indexes took 1 s of sets before).
+    if !index.is_valid || !fk.table_oids.contains(&index.table_oid) {
+        return false;
+    }
     let keys = &index.key_names[..index.key_count.min(index.key_names.len())];
     let Some(leading) = keys.get(..fk.column_names.len()) else {
         return false;
     };
     let leading: HashSet<Option<&str>> = leading.iter().map(Option::as_deref).collect();
     let wanted: HashSet<Option<&str>> = fk.column_names.iter().map(|c| Some(c.as_str())).collect();
-    fk.table_oids.contains(&index.table_oid) && index.is_valid && leading == wanted
+    leading == wanted
 }
 
 /// Whether every row the lookup can return satisfies the predicate. `$1 = fk` is never true

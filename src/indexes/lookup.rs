@@ -70,38 +70,35 @@ pub async fn plan_all(client: &Client, queries: &[Query<'_>]) -> Vec<Lookup> {
 }
 
 async fn plan(client: &Client, query: Query<'_>) -> Lookup {
-    let outcome = explain(client, query).await;
-    // Prepared statements outlive transactions, so DEALLOCATE comes after the rollback.
-    let _ = client.batch_execute("ROLLBACK").await;
-    let _ = client
-        .batch_execute(&format!("DEALLOCATE {STATEMENT}"))
-        .await;
-    match outcome {
+    match explain(client, query).await {
         Ok(plan) => parse(&plan),
-        Err(err) => Lookup::Unplanned {
-            why: err
-                .as_db_error()
-                .map_or_else(|| err.to_string(), |db| db.message().to_owned()),
-        },
+        Err(err) => {
+            // The script stopped at the error, inside its transaction and perhaps with the
+            // statement prepared: end both (prepared statements outlive transactions).
+            let _ = client.batch_execute("ROLLBACK").await;
+            let _ = client
+                .batch_execute(&format!("DEALLOCATE {STATEMENT}"))
+                .await;
+            Lookup::Unplanned {
+                why: err
+                    .as_db_error()
+                    .map_or_else(|| err.to_string(), |db| db.message().to_owned()),
+            }
+        }
     }
 }
 
-/// The generic plan of the lookup, as EXPLAIN's JSON.
+/// The generic plan of the lookup, as EXPLAIN's JSON: the transaction, the PREPARE, the EXPLAIN,
+/// the rollback and the DEALLOCATE in one script, one round trip per foreign key.
 async fn explain(client: &Client, query: Query<'_>) -> Result<Value, tokio_postgres::Error> {
-    client.batch_execute(SETTINGS).await?;
-    // The query and types come from the catalog, quoted there with format('%I').
-    client
-        .batch_execute(&format!(
-            "PREPARE {STATEMENT} ({}) AS {}",
-            query.types, query.sql
-        ))
-        .await?;
     let nulls = vec!["NULL"; query.params].join(", ");
-    let messages = client
-        .simple_query(&format!(
-            "EXPLAIN (FORMAT JSON) EXECUTE {STATEMENT} ({nulls})"
-        ))
-        .await?;
+    // The query and types come from the catalog, quoted there with format('%I').
+    let script = format!(
+        "{SETTINGS}; PREPARE {STATEMENT} ({}) AS {}; \
+         EXPLAIN (FORMAT JSON) EXECUTE {STATEMENT} ({nulls}); ROLLBACK; DEALLOCATE {STATEMENT}",
+        query.types, query.sql
+    );
+    let messages = client.simple_query(&script).await?;
     let text = messages
         .iter()
         .find_map(|message| match message {
