@@ -257,6 +257,23 @@ FROM (
     WHERE a.grantee <> o.owner
 ) g
 UNION ALL
+-- Column privileges (GRANT SELECT (col) ON t): a role may read or write a column without the
+-- table, so a hand-made one (PUBLIC reading users.hashed_password) is drift like any grant.
+SELECT 'grant', format('COLUMN %s.%I to %s: %s', g.qname, g.attname, g.grantee, g.privilege),
+       CASE WHEN g.grantable THEN 'granted with grant option' ELSE 'granted' END,
+       format('GRANT %s (%I) ON TABLE %s TO %s%s;', g.privilege, g.attname, g.qname, g.grantee,
+              CASE WHEN g.grantable THEN ' WITH GRANT OPTION' ELSE '' END),
+       NULL,
+       format('REVOKE %s (%I) ON TABLE %s FROM %s;', g.privilege, g.attname, g.qname, g.grantee)
+FROM (
+    SELECT r.qname, at.attname, a.privilege_type AS privilege, a.is_grantable AS grantable,
+           CASE WHEN a.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END AS grantee
+    FROM rel r
+    JOIN pg_attribute at ON at.attrelid = r.oid AND at.attnum > 0 AND NOT at.attisdropped
+    CROSS JOIN LATERAL aclexplode(at.attacl) a
+    WHERE at.attacl IS NOT NULL AND a.grantee <> r.relowner
+) g
+UNION ALL
 -- Extended statistics (CREATE STATISTICS, V28): the planner's estimates depend on them.
 SELECT 'statistics', format('%I.%I', n.nspname, s.stxname), pg_get_statisticsobjdef(s.oid),
        pg_get_statisticsobjdef(s.oid) || ';', NULL,

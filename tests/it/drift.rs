@@ -264,3 +264,35 @@ async fn an_ignored_difference_is_reported_with_its_reason_and_does_not_fail() {
         ]
     );
 }
+
+/// A column privilege is a grant like a table's: PUBLIC reading users.hashed_password by hand
+/// is drift, and its fix revokes exactly that.
+#[tokio::test]
+async fn a_column_grant_made_by_hand_is_drift_and_its_fix_revokes_it() {
+    let db = TestDb::migrated().await;
+    let client = db.client().await;
+    client
+        .batch_execute("GRANT SELECT (hashed_password) ON users TO PUBLIC")
+        .await
+        .unwrap();
+    let (code, report) = drift(&db, &[]);
+    assert_eq!(code, Some(1));
+    let name = "COLUMN public.users.hashed_password to PUBLIC: SELECT";
+    assert_eq!(
+        differences(&report),
+        [("added".to_owned(), "grant".to_owned(), name.to_owned())],
+        "{report:#}"
+    );
+    let fix = report["differences"][0]["fix"].as_str().unwrap();
+    assert_eq!(
+        fix,
+        "REVOKE SELECT (hashed_password) ON TABLE public.users FROM PUBLIC;"
+    );
+    run_fix(&client, fix).await;
+    let (code, report) = drift(&db, &[]);
+    assert_eq!(
+        (code, differences(&report)),
+        (Some(0), Vec::new()),
+        "{report:#}"
+    );
+}

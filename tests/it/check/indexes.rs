@@ -41,9 +41,20 @@ async fn dropping_any_query_index_at_small_fails_a_check() {
     let probe = TestDb::from_template(template).await;
     let (_, report, stderr) = run(
         &probe,
-        &["check", "--format", "json", "--only", "lead_summary"],
+        &[
+            "check",
+            "--format",
+            "json",
+            "--no-latency",
+            "--only",
+            "lead_summary",
+        ],
     );
-    assert!(report["checks"][0]["passed"] == true, "{stderr}");
+    // Without --no-latency the p95 budget made this probe fail on a loaded machine.
+    assert!(
+        report["checks"][0]["passed"] == true,
+        "{report:#}\n{stderr}"
+    );
     let indexes: Vec<String> = probe
         .client()
         .await
