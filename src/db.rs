@@ -107,8 +107,9 @@ impl Database {
         Ok(client)
     }
 
-    /// A connection whose every transaction is read-only, for commands that only look: even a
-    /// bug of lma's cannot write through it.
+    /// A connection whose transactions are read-only by default, for commands that only look:
+    /// a guard against a write lma did not mean (a statement could still undo it, e.g.
+    /// `BEGIN READ WRITE`, and lma issues none).
     pub async fn connect_read_only(&self) -> anyhow::Result<Client> {
         let client = self.connect().await?;
         client

@@ -86,10 +86,13 @@ SELECT
             JOIN pg_namespace AS opn ON opn.oid = op.oprnamespace
         )
     ) AS lookup_query,
-    -- What the key does besides checking: its actions, MATCH rule and deferral. Two keys on
-    -- the same columns that differ here are not duplicates (dropping one changes behaviour).
+    -- What the key does besides checking: its actions, MATCH rule, deferral and validation.
+    -- Two keys on the same columns that differ here are not duplicates: dropping either changes
+    -- what a delete does, or keeps the unvalidated one.
+    -- confdelsetcols (ON DELETE SET NULL (col)) is new in PostgreSQL 15: read through jsonb,
+    -- so that older servers give NULL instead of an error.
     concat_ws(' ', con.confupdtype, con.confdeltype, con.confmatchtype, con.condeferrable,
-              con.condeferred, con.confdelsetcols::text) AS behaviour,
+              con.condeferred, con.convalidated, to_jsonb(con) ->> 'confdelsetcols') AS behaviour,
     pg_get_constraintdef(con.oid) AS definition
 FROM pg_constraint AS con
 JOIN pg_class AS t ON t.oid = con.conrelid

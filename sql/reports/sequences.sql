@@ -32,9 +32,29 @@ SELECT
             WHERE dv.classid = 'pg_rewrite'::regclass AND dv.refclassid = 'pg_class'::regclass
               AND dv.refobjid = t.oid AND dv.refobjsubid = a.attnum AND v.oid <> t.oid
             UNION ALL
+            -- Generated columns, policies and triggers (UPDATE OF, WHEN) that use the column,
+            -- as pg_depend records them.
+            SELECT DISTINCT CASE dc.classid
+                       WHEN 'pg_attrdef'::regclass THEN 'a generated column uses it'
+                       WHEN 'pg_policy'::regclass THEN 'a policy uses it'
+                       ELSE 'a trigger uses it' END
+            FROM pg_depend AS dc
+            WHERE dc.classid IN ('pg_attrdef'::regclass, 'pg_policy'::regclass,
+                                 'pg_trigger'::regclass)
+              AND dc.refclassid = 'pg_class'::regclass AND dc.refobjid = t.oid
+              AND dc.refobjsubid = a.attnum AND dc.deptype = 'n'
+              AND (dc.classid <> 'pg_attrdef'::regclass
+                   OR EXISTS (SELECT FROM pg_attrdef AS ad JOIN pg_attribute AS ga
+                                ON ga.attrelid = ad.adrelid AND ga.attnum = ad.adnum
+                              WHERE ad.oid = dc.objid AND ga.attgenerated <> ''))
+            UNION ALL
+            -- A key column, or a column named in a key expression (which pg_depend does not
+            -- record per column; a name match errs on the side of printing no statement).
             SELECT 'it is part of the partition key'
             FROM pg_partitioned_table AS p
-            WHERE p.partrelid = t.oid AND a.attnum = ANY (p.partattrs::int2[])
+            WHERE p.partrelid = t.oid
+              AND (a.attnum = ANY (p.partattrs::int2[])
+                   OR pg_get_expr(p.partexprs, p.partrelid) ~ ('\m' || a.attname || '\M'))
             UNION ALL
             SELECT 'it is inherited from a parent table' WHERE a.attinhcount > 0
         ) AS b

@@ -137,10 +137,9 @@ fn file_target(path: &Path, params: &[String]) -> anyhow::Result<Target> {
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let file = path.display().to_string();
     if text.lines().any(|l| l.trim_start().starts_with("-- name:")) {
-        // A copy of a built-in check names the built-in shared relations.
         let check = catalog::parse(&file, &text)?;
         return Ok(Target {
-            check: catalog::with_shared(check, &catalog::embedded_shared()?, &file)?,
+            check: catalog::with_shared(check, &catalog::shared_beside(path)?, &file)?,
             samples: None,
         });
     }

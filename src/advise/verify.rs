@@ -61,10 +61,16 @@ pub async fn run(
     result.map(Some)
 }
 
-/// The tables' size on disk, as a sum and per table (largest first).
+/// Each table's size on disk with its indexes (`LIKE … INCLUDING ALL` rebuilds them in the
+/// copy), a partitioned table's as the sum of its partitions', largest first.
 const TABLE_SIZES: &str = "
-SELECT format('%I.%I', s, t), coalesce(pg_table_size(to_regclass(format('%I.%I', s, t))), 0)
+SELECT format('%I.%I', s, t),
+       -- pg_partition_tree has no row for a table outside any partition tree.
+       coalesce((SELECT sum(pg_total_relation_size(p.relid))
+                 FROM pg_partition_tree(r) AS p WHERE p.isleaf),
+                pg_total_relation_size(r), 0)::int8
 FROM unnest($1::text[], $2::text[]) AS x (s, t)
+CROSS JOIN LATERAL to_regclass(format('%I.%I', s, t)) AS r
 ORDER BY 2 DESC, 1";
 
 /// Refuses a copy larger than `max_bytes`: it would fill the server's temporary space, which

@@ -47,6 +47,25 @@ pub fn embedded() -> anyhow::Result<Vec<Check>> {
 
 /// The `*.sql` files of a directory.
 pub fn from_dir(dir: &Path) -> anyhow::Result<Vec<Check>> {
+    // A check copied from the built-in catalog names the built-in shared relations; the
+    // directory's own `_NAME.sql` files come on top of them.
+    from_files(sql_files(dir)?, embedded_shared()?)
+}
+
+/// The shared relations a check file read on its own may name (`lma advise FILE`): the
+/// built-in ones, with the `_NAME.sql` files beside it over them.
+pub fn shared_beside(file: &Path) -> anyhow::Result<SharedRelations> {
+    let dir = file
+        .parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let files = sql_files(dir)?;
+    let own = SharedRelations::from_files(files.iter().map(|(f, t)| (f.as_str(), t.as_str())))?;
+    Ok(embedded_shared()?.overridden_by(own))
+}
+
+/// `(path, text)` of each `*.sql` file of a directory.
+fn sql_files(dir: &Path) -> anyhow::Result<Vec<(String, String)>> {
     let entries = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read the checks directory {}", dir.display()))?;
     let mut files = Vec::new();
@@ -58,13 +77,11 @@ pub fn from_dir(dir: &Path) -> anyhow::Result<Vec<Check>> {
             files.push((path.display().to_string(), text));
         }
     }
-    // A check copied from the built-in catalog names the built-in shared relations; the
-    // directory's own `_NAME.sql` files come on top of them.
-    from_files(files, embedded_shared()?)
+    Ok(files)
 }
 
-/// The shared relations built into lma, for a check file read on its own (`lma advise FILE`).
-pub fn embedded_shared() -> anyhow::Result<SharedRelations> {
+/// The shared relations built into lma.
+fn embedded_shared() -> anyhow::Result<SharedRelations> {
     SharedRelations::from_files(EMBEDDED.iter().copied())
 }
 

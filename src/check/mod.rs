@@ -78,9 +78,10 @@ impl Session {
                 unanalyzed_tables.join(", ")
             ));
         }
-        let relations = Relations::load(&client).await?;
         let options = session_options(context, args);
         let settings = runner::prepare_session(&client, &options).await?;
+        // After the settings: a search_path among them decides which table a name is.
+        let relations = Relations::load(&client).await?;
         Ok(Self {
             client,
             database: database.describe(),

@@ -66,11 +66,16 @@ impl SharedRelations {
         let mut out = String::with_capacity(sql.len());
         let mut rest = sql;
         while let Some(start) = rest.find("{{") {
-            let end = rest[start..]
-                .find("}}")
-                .map(|end| start + end)
-                .with_context(|| format!("`{{{{` without `}}}}` in {sql:?}"))?;
-            let name = rest[start + 2..end].trim();
+            let end = rest[start + 2..].find("}}").map(|end| start + 2 + end);
+            let name = end
+                .map(|end| rest[start + 2..end].trim())
+                .filter(|name| is_identifier(name));
+            // Only `{{name}}` is a reference: a literal such as '{{1,2},{3,4}}' stays as it is.
+            let (Some(end), Some(name)) = (end, name) else {
+                out.push_str(&rest[..start + 2]);
+                rest = &rest[start + 2..];
+                continue;
+            };
             let query = self.0.get(name).with_context(|| self.unknown(name))?;
             out.push_str(&rest[..start]);
             let query = self.expand_within(query, depth + 1)?;
@@ -145,13 +150,18 @@ mod tests {
     }
 
     #[test]
-    fn an_unknown_or_unclosed_reference_is_an_error_naming_the_known_ones() {
+    fn an_unknown_name_is_an_error_and_what_is_no_name_stays_as_written() {
         let err = tenants().expand("SELECT * FROM {{tenant}}").unwrap_err();
         assert_eq!(
             err.to_string(),
             "no shared relation {{tenant}} (the catalog's _NAME.sql files give: tenants)"
         );
-        assert!(tenants().expand("SELECT {{tenants").is_err());
+        assert_eq!(
+            tenants().expand("SELECT {{tenants").unwrap(),
+            "SELECT {{tenants"
+        );
+        let array = "SELECT '{{1,2},{3,4}}'::int[]";
+        assert_eq!(tenants().expand(array).unwrap(), array);
     }
 
     #[test]

@@ -102,10 +102,6 @@ impl FleetDriftReport {
     }
 }
 
-fn version(v: Option<i64>) -> String {
-    v.map_or_else(|| "-".to_owned(), |v| format!("V{v}"))
-}
-
 impl Report for FleetDriftReport {
     fn human(&self) -> Vec<Block> {
         let mut table = Table::new(&[
@@ -121,7 +117,7 @@ impl Report for FleetDriftReport {
             let (label, tone) = t.result.label();
             table.toned_row(vec![
                 (t.name.clone(), Tone::Plain),
-                (version(t.version), Tone::Plain),
+                (super::version(t.version), Tone::Plain),
                 (
                     t.objects.map_or_else(|| "-".into(), |n| n.to_string()),
                     Tone::Plain,
@@ -149,11 +145,15 @@ impl Report for FleetDriftReport {
 
 impl FleetDriftReport {
     fn summary(&self) -> String {
-        let built: Vec<String> = self.built_versions.iter().map(|v| version(*v)).collect();
+        let built: Vec<String> = self
+            .built_versions
+            .iter()
+            .map(|v| super::version(*v))
+            .collect();
         format!(
             "{} targets, latest {}, migrations' schema built at {}: {} clean, {} drifted, {} unreachable, {} error",
             self.targets.len(),
-            version(self.latest_version),
+            super::version(self.latest_version),
             if built.is_empty() { "no version".to_owned() } else { built.join(", ") },
             self.count(Outcome::Clean),
             self.count(Outcome::Drifted),
@@ -187,6 +187,8 @@ pub async fn run(
         options.migrations.as_deref(),
         &context.config.migrate.ignore,
     )?);
+    // A bad [[drift.ignore]] entry is refused before any target is read or schema built.
+    compare::apply_ignores(&mut [], &context.config.drift.ignore)?;
     let targets = super::resolve(context, fleet)?;
     let looks = super::each(targets.clone(), fleet.parallel, |target| {
         let set = Arc::clone(&set);
@@ -292,7 +294,7 @@ async fn at_each(
             Some(err) => Err(err.clone()),
             None => single::expected_catalog(context, set, at, &scratch.database)
                 .await
-                .map_err(|err| format!("{} (at {})", exit::one_line(&err), version(at))),
+                .map_err(|err| format!("{} (at {})", exit::one_line(&err), super::version(at))),
         };
         if let Err(err) = &catalog {
             failed.get_or_insert_with(|| err.clone());

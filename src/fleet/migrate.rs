@@ -126,10 +126,6 @@ impl FleetMigrateReport {
     }
 }
 
-fn version(v: Option<i64>) -> String {
-    v.map_or_else(|| "-".to_owned(), |v| format!("V{v}"))
-}
-
 impl Report for FleetMigrateReport {
     fn human(&self) -> Vec<Block> {
         let mut table = Table::new(&["Target", "From", "To", "Applied", "Time", "Result", "Error"])
@@ -138,8 +134,8 @@ impl Report for FleetMigrateReport {
             let (label, tone) = t.result.label();
             table.toned_row(vec![
                 (t.name.clone(), Tone::Plain),
-                (version(t.from_version), Tone::Plain),
-                (version(t.to_version), Tone::Plain),
+                (super::version(t.from_version), Tone::Plain),
+                (super::version(t.to_version), Tone::Plain),
                 (t.applied.len().to_string(), Tone::Plain),
                 (format!("{:.1}s", t.seconds), Tone::Plain),
                 (label.to_owned(), tone),
@@ -161,7 +157,7 @@ impl Report for FleetMigrateReport {
         let summary = format!(
             "{} targets, latest {}: {}",
             self.targets.len(),
-            version(self.latest_version),
+            super::version(self.latest_version),
             counts.join(", ")
         );
         vec![Block::Table(table), Block::Line(summary)]
@@ -260,9 +256,11 @@ impl Rollout {
         let permits = Arc::new(Semaphore::new(usize::from(parallel)));
         let mut tasks = JoinSet::new();
         for (index, target) in targets {
-            let (this, permits) = (Arc::clone(self), Arc::clone(&permits));
+            // Taken before the spawn, so that targets start in the order given.
+            let permit = super::permit(&permits).await?;
+            let this = Arc::clone(self);
             tasks.spawn(async move {
-                let _permit = permits.acquire_owned().await;
+                let _permit = permit;
                 if this.stop.load(Ordering::SeqCst) {
                     return (index, TargetRun::skipped(&target, "another target failed"));
                 }
@@ -343,7 +341,7 @@ impl Rollout {
                 "{}: {label}, {} applied, at {}",
                 run.name,
                 run.applied.len(),
-                version(run.to_version)
+                super::version(run.to_version)
             ),
         };
         self.progress.note(Some(bar), &news);

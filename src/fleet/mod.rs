@@ -93,7 +93,8 @@ fn worst_of(results: impl IntoIterator<Item = (bool, ExitStatus)>) -> ExitStatus
 }
 
 /// Runs `work` on every target, `parallel` at a time, and gives the results in the targets'
-/// order. The semaphore is fair, so targets start in the order given.
+/// order. Each permit is taken before its task is spawned, so targets start in the order given
+/// (tasks waiting for a permit would reach it in whatever order the runtime polls them).
 async fn each<T, F, Fut>(targets: Vec<Target>, parallel: u16, work: F) -> anyhow::Result<Vec<T>>
 where
     T: Send + 'static,
@@ -103,10 +104,10 @@ where
     let permits = Arc::new(Semaphore::new(usize::from(parallel.max(1))));
     let mut tasks = JoinSet::new();
     for (index, target) in targets.into_iter().enumerate() {
-        let permits = Arc::clone(&permits);
+        let permit = permit(&permits).await?;
         let job = work(target);
         tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await;
+            let _permit = permit;
             (index, job.await)
         });
     }
@@ -116,4 +117,17 @@ where
     }
     rows.sort_by_key(|(index, _)| *index);
     Ok(rows.into_iter().map(|(_, row)| row).collect())
+}
+
+/// A version as the fleet tables print it: `V12`, or `-` for none.
+fn version(v: Option<i64>) -> String {
+    v.map_or_else(|| "-".to_owned(), |v| format!("V{v}"))
+}
+
+/// A slot of `permits`, held until dropped.
+async fn permit(permits: &Arc<Semaphore>) -> anyhow::Result<tokio::sync::OwnedSemaphorePermit> {
+    Arc::clone(permits)
+        .acquire_owned()
+        .await
+        .map_err(|err| anyhow::anyhow!("the fleet's slots are gone: {err}"))
 }

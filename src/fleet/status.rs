@@ -88,11 +88,7 @@ impl Report for FleetStatusReport {
             table.toned_row(vec![
                 (t.name.clone(), Tone::Plain),
                 (t.groups.join(","), Tone::Plain),
-                (
-                    t.current_version
-                        .map_or_else(|| "-".to_owned(), |v| format!("V{v}")),
-                    Tone::Plain,
-                ),
+                (super::version(t.current_version), Tone::Plain),
                 (t.pending.to_string(), Tone::Plain),
                 (label.to_owned(), tone),
                 (detail, Tone::Plain),

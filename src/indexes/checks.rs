@@ -48,9 +48,16 @@ fn overflow(sequences: &[SequenceRow], min_share: f64) -> Vec<Finding> {
 /// `reason`; none when PostgreSQL would refuse to widen the column as it stands.
 fn widening(s: &SequenceRow, reason: &mut String) -> Option<String> {
     let wide_sequence = s.is_identity || s.sequence_type == "bigint";
-    if !s.narrow_column {
+    if !s.narrow_column && !wide_sequence {
         // A bigint or numeric column: only the sequence is narrow.
-        return (!wide_sequence).then(|| format!("ALTER SEQUENCE {} AS bigint;", s.sequence_sql));
+        return Some(format!("ALTER SEQUENCE {} AS bigint;", s.sequence_sql));
+    }
+    if !s.narrow_column {
+        reason.push_str(
+            ". The column and the sequence are bigint already, so the limit is the sequence's \
+             own MAXVALUE: no statement is suggested, raising it is a decision about the range",
+        );
+        return None;
     }
     if !s.blockers.is_empty() {
         let _ = write!(
@@ -160,37 +167,42 @@ fn pairs(fk: &ForeignKeyRow) -> Vec<(i16, i16)> {
 }
 
 fn duplicate_fks(foreign_keys: &[ForeignKeyRow]) -> Vec<Finding> {
-    let mut found = Vec::new();
-    for (a, fk) in foreign_keys.iter().enumerate() {
-        let mine = pairs(fk);
-        let same_target = |other: &&ForeignKeyRow| {
-            other.table_oid == fk.table_oid && other.referenced_oid == fk.referenced_oid
-        };
-        let others = foreign_keys
-            .iter()
-            .enumerate()
-            .filter(|(b, other)| *b != a && same_target(other));
-        for (b, other) in others {
-            let theirs = pairs(other);
-            // Of two equal keys the later one (by name) goes; a key whose pairs are all in a
-            // wider one is only named, as dropping either changes what is enforced.
-            let finding = if mine == theirs && fk.behaviour != other.behaviour {
-                // Both are reported, each naming the other: neither is the one to drop.
-                Some(differing(fk, other))
-            } else if mine == theirs && b < a {
-                Some(duplicate(fk, other))
-            } else if mine.len() < theirs.len() && mine.iter().all(|p| theirs.contains(p)) {
-                Some(overlap(fk, other))
-            } else {
-                None
-            };
-            if let Some(finding) = finding {
-                found.push(finding);
-                break;
-            }
-        }
+    foreign_keys
+        .iter()
+        .enumerate()
+        .filter_map(|(a, fk)| duplicate_fk(foreign_keys, a, fk))
+        .collect()
+}
+
+/// Another key between the same two tables: its position, itself and its column pairs.
+type Other<'a> = (usize, &'a ForeignKeyRow, Vec<(i16, i16)>);
+
+/// What one key duplicates, in this order: a key of the same pairs and behaviour before it by
+/// name (this one goes), then one of the same pairs that acts otherwise (both are named, neither
+/// dropped), then a wider key its pairs are part of.
+fn duplicate_fk(foreign_keys: &[ForeignKeyRow], a: usize, fk: &ForeignKeyRow) -> Option<Finding> {
+    let mine = pairs(fk);
+    let others: Vec<Other> = foreign_keys
+        .iter()
+        .enumerate()
+        .filter(|(b, other)| {
+            *b != a && other.table_oid == fk.table_oid && other.referenced_oid == fk.referenced_oid
+        })
+        .map(|(b, other)| (b, other, pairs(other)))
+        .collect();
+    let equal = |other: &ForeignKeyRow, theirs: &[(i16, i16)]| {
+        mine == theirs && other.behaviour == fk.behaviour
+    };
+    if let Some((_, kept, _)) = others.iter().find(|(b, o, t)| *b < a && equal(o, t)) {
+        return Some(duplicate(fk, kept));
     }
-    found
+    if let Some((_, other, _)) = others.iter().find(|(_, o, t)| mine == *t && !equal(o, t)) {
+        return Some(differing(fk, other));
+    }
+    others
+        .iter()
+        .find(|(_, _, theirs)| mine.len() < theirs.len() && mine.iter().all(|p| theirs.contains(p)))
+        .map(|(_, wider, _)| overlap(fk, wider))
 }
 
 fn duplicate(fk: &ForeignKeyRow, kept: &ForeignKeyRow) -> Finding {

@@ -215,7 +215,7 @@ fn applied_entry(done: &Migration, file: Option<&Migration>) -> Entry {
 pub async fn run(context: &Context, migrations: Option<&Path>) -> anyhow::Result<ExitStatus> {
     let set = MigrationSet::load(migrations, &context.config.migrate.ignore)?;
     let database = context.database()?;
-    let client = database.connect().await?;
+    let client = database.connect_read_only().await?;
     let report = StatusReport::of(&client, &set, database.describe()).await?;
     context.emit(&report)?;
     Ok(ExitStatus::findings_if(report.has_findings()))

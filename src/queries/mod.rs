@@ -40,11 +40,7 @@ pub struct Options {
 /// Runs `lma queries`: exit 1 when a statement is at or above the threshold.
 pub async fn run(context: &Context, options: &Options) -> anyhow::Result<ExitStatus> {
     let database = context.database()?;
-    let client = database.connect().await?;
-    client
-        .batch_execute("SET default_transaction_read_only = on")
-        .await
-        .context("cannot make the session read-only")?;
+    let client = database.connect_read_only().await?;
     let mut report = read(&client, options).await?;
     report.database = database.describe();
     warn_about(context, &report);

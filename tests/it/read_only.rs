@@ -1,6 +1,6 @@
-//! Commands that only look (`indexes`, `drift`, `lint --database`) connect through
-//! `Database::connect_read_only`: every transaction of that session is read-only, so not even a
-//! bug of lma's can write through it.
+//! Commands that only look (`indexes`, `drift`, `status`, `queries`, `lint --database`) connect
+//! through `Database::connect_read_only`: the session's transactions are read-only by default.
+//! The session itself is tested here, and `lma indexes` end to end.
 
 use crate::support::TestDb;
 
@@ -57,6 +57,8 @@ async fn lma_indexes_opens_a_read_only_session_and_writes_nothing() {
         .await
         .unwrap();
     let output = db.lma().args(["indexes"]).output().unwrap();
+    // A write refused by the read-only session would have been an error (exit 2); one that
+    // completed would be listed by pg_stat_statements below.
     assert!(output.status.code().unwrap() < 2, "{output:?}");
     let seen = statements(&client).await;
     assert!(

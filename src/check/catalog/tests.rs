@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use super::{embedded, parse};
+use super::{embedded, parse, shared_beside};
 use crate::check::expectation::Expectation;
 
 const GOOD: &str = "-- name: sample
@@ -102,4 +102,20 @@ fn the_embedded_catalog_parses_and_its_names_are_unique() {
     ] {
         assert!(names.contains(name), "{name}");
     }
+}
+
+#[test]
+fn a_check_file_read_alone_names_the_relations_beside_it_and_the_built_in_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("_mine.sql"), "SELECT 1 AS organization_id").unwrap();
+    let file = dir.path().join("q.sql");
+    let shared = shared_beside(&file).unwrap();
+    let sql = shared
+        .expand("SELECT * FROM {{mine}}, {{tenants_by_size}}")
+        .unwrap();
+    assert!(
+        sql.contains("(SELECT 1 AS organization_id) AS mine"),
+        "{sql}"
+    );
+    assert!(sql.contains(") AS tenants_by_size"), "{sql}");
 }

@@ -66,8 +66,9 @@ async fn an_integer_identity_near_its_end_is_found_and_a_bigint_one_is_not() {
     assert!(of_kind(&after, "overflow").is_empty());
 }
 
-/// The statements PostgreSQL refuses as printed (ALTER COLUMN TYPE on a column a view reads, or
-/// on a partition key) are not suggested; a numeric column only needs its sequence widened.
+/// The statements PostgreSQL refuses as printed (ALTER COLUMN TYPE on a column a view, a
+/// generated column or a policy uses, or on a partition key) are not suggested; a numeric
+/// column only needs its sequence widened.
 #[tokio::test]
 async fn an_overflow_fix_is_one_postgresql_takes_or_none() {
     let db = database_with("overflow").await;
@@ -76,6 +77,8 @@ async fn an_overflow_fix_is_one_postgresql_takes_or_none() {
     assert_eq!(
         of_kind(&report, "overflow"),
         [
+            found("public.derived", "", None),
+            found("public.guarded", "", None),
             found("public.numbered", "", Some(sql)),
             found("public.parted", "", None),
             found("public.viewed", "", None),
@@ -92,10 +95,14 @@ async fn an_overflow_fix_is_one_postgresql_takes_or_none() {
     };
     assert!(reason("public.viewed").contains("the view viewed_ids reads it"));
     assert!(reason("public.parted").contains("part of the partition key"));
+    assert!(reason("public.derived").contains("a generated column uses it"));
+    assert!(reason("public.guarded").contains("a policy uses it"));
     // What the old fix was: PostgreSQL refuses it, so it must not be printed.
     for refused in [
         "ALTER TABLE public.viewed ALTER COLUMN id TYPE bigint",
         "ALTER TABLE public.parted ALTER COLUMN id TYPE bigint",
+        "ALTER TABLE public.derived ALTER COLUMN id TYPE bigint",
+        "ALTER TABLE public.guarded ALTER COLUMN id TYPE bigint",
     ] {
         let err = db.client().await.batch_execute(refused).await.unwrap_err();
         assert!(err.as_db_error().is_some(), "{refused}: {err}");
@@ -105,8 +112,10 @@ async fn an_overflow_fix_is_one_postgresql_takes_or_none() {
     assert_eq!(
         of_kind(&after, "overflow"),
         [
+            found("public.derived", "", None),
+            found("public.guarded", "", None),
             found("public.parted", "", None),
-            found("public.viewed", "", None)
+            found("public.viewed", "", None),
         ]
     );
 }
@@ -139,11 +148,13 @@ async fn a_bigint_column_referencing_an_integer_key_is_found_and_an_integer_one_
 async fn a_duplicated_foreign_key_is_found_and_one_to_another_table_is_not() {
     let (db, report) = checked().await;
     let sql = "ALTER TABLE public.links DROP CONSTRAINT links_a_fkey;";
+    let twin = "ALTER TABLE public.acting DROP CONSTRAINT acting_a_twin;";
     assert_eq!(
         of_kind(&report, "duplicate-fk"),
         [
             found("public.acting", "acting_a_cascade", None),
             found("public.acting", "acting_a_fkey", None),
+            found("public.acting", "acting_a_twin", Some(twin)),
             found("public.links", "links_a_fkey", Some(sql)),
             found("public.overlapping", "overlaps_a_fkey", None),
         ]
@@ -165,6 +176,7 @@ async fn a_duplicated_foreign_key_is_found_and_one_to_another_table_is_not() {
         "{overlap}"
     );
     runs(&db, sql).await;
+    runs(&db, twin).await;
     let after = of_kind(&parse(&run(db.lma(), CONFIG, &[])), "duplicate-fk");
     assert_eq!(
         after,
