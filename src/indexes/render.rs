@@ -58,8 +58,8 @@ pub fn blocks(report: &IndexesReport) -> Vec<Block> {
     blocks
 }
 
-/// The findings the table shows, failing first, then costliest first; and the unused verdicts
-/// on young statistics that it only counts (unless `--all`).
+/// The unused verdicts on young statistics that the table only counts (unless `--all`), and
+/// the findings it shows, failing first, then costliest first: `(counted, shown)`.
 #[must_use]
 pub fn listed(report: &IndexesReport) -> (Vec<&Finding>, Vec<&Finding>) {
     let (unjudged, mut shown): (Vec<&Finding>, Vec<&Finding>) = report
