@@ -1,5 +1,7 @@
 //! TLS against a throwaway cluster serving a certificate signed by a CA the test makes.
 
+mod v1;
+
 use std::path::Path;
 use std::process::Command;
 
@@ -18,8 +20,13 @@ struct TlsCluster {
 
 impl TlsCluster {
     async fn start() -> Self {
+        Self::start_with(make_certificates).await
+    }
+
+    /// A cluster serving `server.crt` and `server.key`, which `make` writes into its directory.
+    async fn start_with(make: fn(&Path)) -> Self {
         let certs = tempfile::tempdir().unwrap();
-        make_certificates(certs.path());
+        make(certs.path());
         let sandbox = tokio::task::spawn_blocking(Sandbox::start)
             .await
             .unwrap()
@@ -29,10 +36,18 @@ impl TlsCluster {
             std::fs::copy(certs.path().join(file), data.join(file)).unwrap();
         }
         hand_to_cluster_owner(&data);
-        let admin = connect(&sandbox.url("postgres")).await;
+        let cluster = Self { sandbox, certs };
+        cluster.set("ssl", "on").await;
+        cluster
+    }
+
+    /// Sets a server setting with ALTER SYSTEM and waits until new sessions see it.
+    async fn set(&self, name: &str, value: &str) {
+        let admin_url = self.sandbox.url("postgres");
+        let admin = connect(&admin_url).await;
         // ALTER SYSTEM refuses to run in the implicit transaction of a multi-statement query.
         admin
-            .batch_execute("ALTER SYSTEM SET ssl = on")
+            .batch_execute(&format!("ALTER SYSTEM SET {name} = '{value}'"))
             .await
             .unwrap();
         admin
@@ -40,18 +55,18 @@ impl TlsCluster {
             .await
             .unwrap();
         for _ in 0..200 {
-            if admin
-                .query_one("SHOW ssl", &[])
+            let shown: String = connect(&admin_url)
+                .await
+                .query_one(&format!("SHOW {name}"), &[])
                 .await
                 .unwrap()
-                .get::<_, String>(0)
-                == "on"
-            {
-                break;
+                .get(0);
+            if shown == value {
+                return;
             }
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
         }
-        Self { sandbox, certs }
+        panic!("{name} did not become {value}");
     }
 
     fn url(&self, host: &str, params: &str) -> String {
@@ -66,40 +81,27 @@ impl TlsCluster {
     }
 }
 
+/// Runs openssl in `dir` and returns its standard output.
+fn openssl(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl runs");
+    assert!(
+        output.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// A CA (`ca.crt`, `ca.key`) and a server certificate it signed, for `localhost` only.
 fn make_certificates(dir: &Path) {
-    let openssl = |args: &[&str]| {
-        let status = Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .expect("openssl runs");
-        assert!(
-            status.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&status.stderr)
-        );
-    };
+    make_ca(dir);
+    let openssl = |args: &[&str]| openssl(dir, args);
     let ext = "subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n";
     std::fs::write(dir.join("server.ext"), ext).unwrap();
-    openssl(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.crt",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=lma test CA",
-        "-addext",
-        "basicConstraints=critical,CA:TRUE",
-        "-addext",
-        "keyUsage=critical,keyCertSign,cRLSign",
-    ]);
     openssl(&[
         "req",
         "-newkey",
@@ -131,6 +133,32 @@ fn make_certificates(dir: &Path) {
     ]);
 }
 
+/// A self-signed CA certificate, `ca.crt`, and its key.
+fn make_ca(dir: &Path) {
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-keyout",
+            "ca.key",
+            "-out",
+            "ca.crt",
+            "-days",
+            "2",
+            "-subj",
+            "/CN=lma test CA",
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+    );
+}
+
 /// The server reads its key as the cluster's owner and refuses one others can read.
 fn hand_to_cluster_owner(data: &Path) {
     use std::os::unix::fs::PermissionsExt as _;
@@ -158,15 +186,31 @@ async fn connect(url: &str) -> tokio_postgres::Client {
 }
 
 async fn uses_tls(url: &str) -> bool {
+    tls_version(url).await.is_some()
+}
+
+/// The TLS version of a new session to `url` (pg_stat_ssl), None when it is not encrypted.
+async fn tls_version(url: &str) -> Option<String> {
     let client = connect(url).await;
     client
         .query_one(
-            "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+            "SELECT version FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
             &[],
         )
         .await
         .unwrap()
         .get(0)
+}
+
+/// The error connecting to `url` gives, on one line.
+async fn connect_error(url: &str) -> String {
+    let err = Database::resolve(Some(url), &|_| None, None)
+        .unwrap()
+        .connect()
+        .await
+        .err()
+        .unwrap_or_else(|| panic!("{url} connects"));
+    format!("{err:#}")
 }
 
 #[tokio::test]
