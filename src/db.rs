@@ -37,15 +37,21 @@ impl Database {
         env: &dyn Fn(&str) -> Option<String>,
         connect_timeout: Option<Duration>,
     ) -> anyhow::Result<Self> {
-        let (rest, tls) = Tls::extract(url.unwrap_or_default(), env)
-            .map_err(|err| anyhow::anyhow!("invalid database URL: {err}"))?;
+        let invalid = |err: anyhow::Error| anyhow::anyhow!("invalid database URL: {err}");
+        let (rest, info) = crate::url::split(url.unwrap_or_default()).map_err(invalid)?;
+        let (rest, tls) = Tls::extract(&rest, env).map_err(invalid)?;
         let mut config = match url {
             // The parser's message never repeats the input, so the password cannot leak here.
-            Some(_) => rest
-                .parse::<Config>()
-                .map_err(|err| anyhow::anyhow!("invalid database URL: {err}"))?,
+            Some(_) => rest.parse::<Config>().map_err(|err| invalid(err.into()))?,
             None => Config::new(),
         };
+        // As in libpq, a user or password in the query string wins over the user information.
+        if let (Some(user), None) = (info.user, config.get_user()) {
+            config.user(user);
+        }
+        if let (Some(password), None) = (info.password, config.get_password()) {
+            config.password(password);
+        }
         config.ssl_mode(tls.mode.negotiation());
         fill_from_env(&mut config, env);
         if config.get_connect_timeout().is_none() {
@@ -88,8 +94,36 @@ impl Database {
         }
     }
 
-    /// Opens a connection and spawns its driver task.
+    /// Opens a connection and spawns its driver task. `connect_timeout` bounds all of it for
+    /// each host tried, as in libpq: the TCP connection, TLS and the startup exchange
+    /// (tokio-postgres bounds only the TCP connection, so a server that accepts and never
+    /// answers would hang lma).
     pub async fn connect(&self) -> anyhow::Result<Client> {
+        self.within_timeout(self.open()).await
+    }
+
+    /// A connection whose transactions are read-only by default, for commands that only look:
+    /// a guard against a write lma did not mean (a statement could still undo it, e.g.
+    /// `BEGIN READ WRITE`, and lma issues none).
+    pub async fn connect_read_only(&self) -> anyhow::Result<Client> {
+        self.within_timeout(async {
+            let client = self.open().await?;
+            client
+                .batch_execute("SET default_transaction_read_only = on")
+                .await
+                .map_err(|err| {
+                    let cause = crate::exit::one_line(&anyhow::anyhow!(err));
+                    anyhow::anyhow!(
+                        "{}: cannot start a read-only session: {cause}",
+                        self.describe()
+                    )
+                })?;
+            Ok(client)
+        })
+        .await
+    }
+
+    async fn open(&self) -> anyhow::Result<Client> {
         let connector = self.tls.connector()?;
         let (client, connection) = self.config.connect(connector).await.map_err(|err| {
             let cause = crate::exit::one_line(&anyhow::anyhow!(err));
@@ -107,22 +141,25 @@ impl Database {
         Ok(client)
     }
 
-    /// A connection whose transactions are read-only by default, for commands that only look:
-    /// a guard against a write lma did not mean (a statement could still undo it, e.g.
-    /// `BEGIN READ WRITE`, and lma issues none).
-    pub async fn connect_read_only(&self) -> anyhow::Result<Client> {
-        let client = self.connect().await?;
-        client
-            .batch_execute("SET default_transaction_read_only = on")
-            .await
-            .map_err(|err| {
-                let cause = crate::exit::one_line(&anyhow::anyhow!(err));
-                anyhow::anyhow!(
-                    "{}: cannot start a read-only session: {cause}",
-                    self.describe()
-                )
-            })?;
-        Ok(client)
+    /// Runs `work` within `connect_timeout` for each host the connection may try.
+    async fn within_timeout<T>(
+        &self,
+        work: impl std::future::Future<Output = anyhow::Result<T>>,
+    ) -> anyhow::Result<T> {
+        let per_host = self
+            .config
+            .get_connect_timeout()
+            .copied()
+            .unwrap_or(DEFAULT_CONNECT_TIMEOUT);
+        let hosts = u32::try_from(self.config.get_hosts().len().max(1)).unwrap_or(u32::MAX);
+        let limit = per_host.saturating_mul(hosts);
+        tokio::time::timeout(limit, work).await.unwrap_or_else(|_| {
+            Err(anyhow::anyhow!(
+                "cannot connect to {}: no answer within {} (connect_timeout)",
+                self.describe(),
+                humantime::format_duration(limit)
+            ))
+        })
     }
 }
 

@@ -23,6 +23,7 @@ pub mod queries;
 pub mod sandbox;
 pub mod seed;
 pub mod tls;
+pub mod url;
 pub mod verify;
 
 use cli::{Cli, Command};

@@ -5,6 +5,7 @@ mod support;
 mod advise;
 mod check;
 mod cli;
+mod connection;
 mod corpus;
 mod drift;
 mod fleet;
