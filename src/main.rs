@@ -33,7 +33,9 @@ fn main() -> ExitCode {
     match outcome {
         Ok(status) => status.into(),
         Err(err) => {
-            eprintln!("error: {}", lma::exit::one_line(&err));
+            // The chain may quote the server, which quotes names: escape what commands a terminal.
+            let line = lma::output::terminal_safe(&lma::exit::one_line(&err));
+            eprintln!("error: {line}");
             ExitStatus::Error.into()
         }
     }

@@ -2,7 +2,8 @@
 //!
 //! This is the only module that knows comfy-table. Reports describe themselves as blocks of
 //! tables and lines; the JSON comes from the same report struct through serde, so its shape is
-//! the struct's shape and a test pins it.
+//! the struct's shape and a test pins it. Every heading, line and cell of the table output, and
+//! every line lma writes on stderr, passes [`terminal_safe`]; JSON keeps the exact text.
 
 use std::io::Write;
 
@@ -17,6 +18,44 @@ pub enum ColorChoice {
     Auto,
     Always,
     Never,
+}
+
+/// Text made safe for a terminal. Names, query texts and server messages may hold any
+/// character: an ESC, a C1 CSI or a BEL would reach the terminal as a command, a carriage
+/// return or a bidi override would rewrite what is shown. Control characters (C0 with newline
+/// and tab, DEL, C1) and the bidi controls (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to
+/// U+2069) are written as Rust escapes, `\u{1b}`. The result holds none of them, so a second
+/// pass changes nothing.
+#[must_use]
+pub fn terminal_safe(text: &str) -> String {
+    if !text.chars().any(is_unsafe) {
+        return text.to_owned();
+    }
+    text.chars()
+        .map(|c| {
+            if is_unsafe(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// [`terminal_safe`] line by line: the line breaks a report made itself stay, every other
+/// control character is escaped. (A line break inside a name is escaped where the report puts
+/// the name together, with [`terminal_safe`].)
+#[must_use]
+pub fn terminal_safe_lines(text: &str) -> String {
+    text.split('\n')
+        .map(terminal_safe)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// The terminal's width in columns when stdout is a terminal (comfy-table asks it).
@@ -127,7 +166,7 @@ impl Table {
         table
             .load_preset(presets::UTF8_FULL_CONDENSED)
             .set_content_arrangement(ContentArrangement::Disabled)
-            .set_header(&self.header);
+            .set_header(self.header.iter().map(|text| terminal_safe_lines(text)));
         if color {
             table.enforce_styling();
         } else {
@@ -146,7 +185,7 @@ impl Table {
 }
 
 fn cell(text: &str, tone: Tone, color: bool) -> comfy_table::Cell {
-    let cell = comfy_table::Cell::new(text);
+    let cell = comfy_table::Cell::new(terminal_safe_lines(text));
     match (color, tone) {
         (false, _) | (true, Tone::Plain) => cell,
         (true, Tone::Good) => cell.fg(Color::Green),
@@ -180,8 +219,12 @@ pub fn emit<R: Report>(
         Format::Table => {
             for (index, block) in report.human().into_iter().enumerate() {
                 match block {
-                    Block::Heading(text) if index > 0 => writeln!(out, "\n{text}")?,
-                    Block::Heading(text) | Block::Line(text) => writeln!(out, "{text}")?,
+                    Block::Heading(text) if index > 0 => {
+                        writeln!(out, "\n{}", terminal_safe_lines(&text))?;
+                    }
+                    Block::Heading(text) | Block::Line(text) => {
+                        writeln!(out, "{}", terminal_safe_lines(&text))?;
+                    }
                     Block::Table(table) => writeln!(out, "{}", table.render(color))?,
                 }
             }
@@ -234,6 +277,58 @@ mod tests {
     fn json_is_the_serialized_report() {
         let value: serde_json::Value = serde_json::from_str(&render(Format::Json)).unwrap();
         assert_eq!(value, serde_json::json!({"value": 42}));
+    }
+
+    #[test]
+    fn control_and_bidi_characters_are_escaped_and_escaping_twice_changes_nothing() {
+        let hostile = "red\u{1b}[31m\u{7}\r\t\u{9b}x\u{202e}cba\u{2066}";
+        let safe = terminal_safe(hostile);
+        assert_eq!(
+            safe,
+            "red\\u{1b}[31m\\u{7}\\u{d}\\u{9}\\u{9b}x\\u{202e}cba\\u{2066}"
+        );
+        assert_eq!(terminal_safe(&safe), safe);
+        assert_eq!(terminal_safe("évènement 名前"), "évènement 名前");
+        assert_eq!(terminal_safe("a\nb"), "a\\u{a}b");
+        assert_eq!(terminal_safe_lines("a\u{1b}\nb"), "a\\u{1b}\nb");
+    }
+
+    #[derive(Serialize)]
+    struct Hostile {
+        name: String,
+    }
+
+    impl Report for Hostile {
+        fn human(&self) -> Vec<Block> {
+            let mut table = Table::new(&[&self.name]);
+            table.row([self.name.clone()]);
+            vec![
+                Block::Heading(self.name.clone()),
+                Block::Table(table),
+                Block::Line(self.name.clone()),
+            ]
+        }
+    }
+
+    #[test]
+    fn every_block_of_the_table_output_is_escaped_and_json_keeps_the_text() {
+        let report = Hostile {
+            name: "t\u{1b}]0;owned\u{7}\u{202e}".into(),
+        };
+        for color in [false, true] {
+            let mut out = Vec::new();
+            emit(&report, Format::Table, color, &mut out).unwrap();
+            let text = String::from_utf8(out).unwrap();
+            assert!(
+                !text.contains('\u{7}') && !text.contains('\u{202e}'),
+                "{text}"
+            );
+            assert_eq!(text.matches("\\u{1b}]0;owned\\u{7}").count(), 4, "{text}");
+        }
+        let mut out = Vec::new();
+        emit(&report, Format::Json, false, &mut out).unwrap();
+        let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(value["name"], report.name.as_str());
     }
 
     #[test]

@@ -1,8 +1,10 @@
-//! stderr: progress bars (only on a terminal), notes and warnings, quiet and verbose.
+//! stderr: progress bars (only on a terminal), notes and warnings, quiet and verbose. Every
+//! line and bar label passes `output::terminal_safe`: they name targets, tables and migrations.
 
 use std::io::IsTerminal as _;
 use std::time::Duration;
 
+use crate::output::terminal_safe_lines;
 use indicatif::{
     HumanCount, MultiProgress, ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle,
 };
@@ -32,7 +34,7 @@ impl Progress {
         if self.quiet || !self.terminal {
             return ProgressBar::hidden();
         }
-        let bar = ProgressBar::new(len).with_prefix(prefix.to_owned());
+        let bar = ProgressBar::new(len).with_prefix(terminal_safe_lines(prefix));
         let style = ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} {msg}")
             .expect("the template is valid")
             .progress_chars("=> ");
@@ -58,7 +60,7 @@ impl Progress {
         if self.quiet || !self.terminal {
             return ProgressBar::hidden();
         }
-        let bar = multi.add(ProgressBar::new(len).with_prefix(prefix.to_owned()));
+        let bar = multi.add(ProgressBar::new(len).with_prefix(terminal_safe_lines(prefix)));
         bar.set_style(rows_style());
         bar.enable_steady_tick(Duration::from_millis(200));
         bar
@@ -84,7 +86,7 @@ impl Progress {
         if self.quiet || !self.terminal {
             return ProgressBar::hidden();
         }
-        let bar = multi.add(ProgressBar::new(0).with_prefix(prefix.to_owned()));
+        let bar = multi.add(ProgressBar::new(0).with_prefix(terminal_safe_lines(prefix)));
         let style = ProgressStyle::with_template("{prefix:>24} [{bar:30}] {pos}/{len} {msg}")
             .expect("the template is valid")
             .progress_chars("=> ");
@@ -109,13 +111,13 @@ impl Progress {
     /// Detail shown with `-v`.
     pub fn detail(&self, message: &str) {
         if self.verbose > 0 && !self.quiet {
-            eprintln!("{message}");
+            eprintln!("{}", terminal_safe_lines(message));
         }
     }
 
     /// A warning: shown even when quiet, because it changes what the report means.
     pub fn warn(&self, message: &str) {
-        eprintln!("warning: {message}");
+        eprintln!("warning: {}", terminal_safe_lines(message));
     }
 }
 
@@ -149,6 +151,7 @@ fn rate(per_sec: f64) -> String {
 }
 
 fn print_above(bar: Option<&ProgressBar>, message: &str) {
+    let message = terminal_safe_lines(message);
     match bar {
         Some(bar) => bar.suspend(|| eprintln!("{message}")),
         None => eprintln!("{message}"),

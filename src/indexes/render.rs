@@ -1,12 +1,12 @@
 //! The table output of `lma indexes`, fitted to the terminal: the findings first, costliest
 //! first, each wrapped to the width; a one-line summary per kind; the full inventory only with
-//! `--list`, its columns narrowed to the width. Every catalog text passes `terminal_safe`.
+//! `--list`, its columns narrowed to the width. Every catalog text passes
+//! `output::terminal_safe` before it is wrapped, so a line break in a name is escaped too.
 
 use super::findings::{Finding, Kind};
-use super::report::{human_age, terminal_safe, IndexesReport};
+use super::report::{human_age, IndexesReport};
 use super::size::human_size;
-use crate::output::Report;
-use crate::output::{Block, Table};
+use crate::output::{terminal_safe, Block, Report, Table};
 
 impl Report for IndexesReport {
     fn human(&self) -> Vec<Block> {

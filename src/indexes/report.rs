@@ -183,25 +183,6 @@ impl From<&TableRow> for TableEntry {
     }
 }
 
-/// Catalog text made safe for a terminal: names may hold any character, and an ESC or BEL
-/// would reach the terminal as a command. Control characters (C0, DEL and C1) are written as
-/// Rust escapes, `\u{1b}`; JSON keeps the exact text.
-#[must_use]
-pub fn terminal_safe(text: &str) -> String {
-    if !text.chars().any(char::is_control) {
-        return text.to_owned();
-    }
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                c.escape_unicode().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect()
-}
-
 /// A timestamp as RFC 3339, or its debug form if it cannot be one.
 #[must_use]
 pub fn rfc3339(at: OffsetDateTime) -> String {
@@ -258,20 +239,5 @@ impl Flags {
             .map(|(_, name)| *name)
             .collect::<Vec<_>>()
             .join(", ")
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::terminal_safe;
-
-    #[test]
-    fn control_characters_are_escaped_and_the_rest_is_kept() {
-        assert_eq!(terminal_safe("plain_name"), "plain_name");
-        assert_eq!(terminal_safe("évènement"), "évènement");
-        assert_eq!(
-            terminal_safe("red\u{1b}[31m\u{7}\n\u{9b}x"),
-            "red\\u{1b}[31m\\u{7}\\u{a}\\u{9b}x"
-        );
     }
 }

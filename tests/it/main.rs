@@ -9,6 +9,7 @@ mod connection;
 mod corpus;
 mod drift;
 mod fleet;
+mod hostile;
 mod indexes;
 mod layering;
 mod lint;
