@@ -7,7 +7,7 @@ use clap::Args;
 use crate::check::expectation::Judging;
 use crate::check::runner::Runs;
 use crate::check::CatalogOptions;
-use crate::config::{CheckSection, FileConfig};
+use crate::config::{number, CheckSection, FileConfig};
 
 /// Where the checks come from and how their session is set up; shared by `check` and `explain`.
 #[derive(Debug, Clone, Args)]
@@ -95,7 +95,7 @@ pub struct CheckArgs {
     pub baseline: Option<PathBuf>,
 
     /// Allowed buffer growth over the baseline, in percent [default: [check] buffers_tolerance, 20].
-    #[arg(long, value_name = "PERCENT")]
+    #[arg(long, value_name = "PERCENT", value_parser = |text: &str| number::PERCENT.parse(text))]
     pub buffers_tolerance: Option<f64>,
 
     /// Make an index that no check used a finding (exit 1), not just a listed note.
@@ -147,7 +147,8 @@ pub struct ExplainArgs {
 #[derive(Debug, Args)]
 pub struct QueriesArgs {
     /// List statements whose mean execution time is at least this many milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 200.0, value_parser = parse_non_negative)]
+    #[arg(long, value_name = "MS", default_value_t = 200.0,
+          value_parser = |text: &str| number::MILLISECONDS.parse(text))]
     pub min_mean_ms: f64,
 
     /// At most this many statements, by total execution time.
@@ -173,20 +174,6 @@ impl QueriesArgs {
     }
 }
 
-fn parse_non_negative(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(value) if value >= 0.0 && value.is_finite() => Ok(value),
-        _ => Err(format!("{text:?} is not a number of 0 or more")),
-    }
-}
-
-fn parse_percent(text: &str) -> Result<f64, String> {
-    match text.parse::<f64>() {
-        Ok(value) if (0.0..100.0).contains(&value) => Ok(value),
-        _ => Err(format!("{text:?} is not a percentage from 0 to below 100")),
-    }
-}
-
 /// Options of `lma advise`.
 #[derive(Debug, Args)]
 pub struct AdviseArgs {
@@ -205,7 +192,8 @@ pub struct AdviseArgs {
     pub failing: bool,
 
     /// Keep only candidates that cut the estimated cost by at least this percentage.
-    #[arg(long, value_name = "PERCENT", default_value_t = 50.0, value_parser = parse_percent)]
+    #[arg(long, value_name = "PERCENT", default_value_t = 50.0,
+          value_parser = |text: &str| number::GAIN.parse(text))]
     pub min_gain: f64,
 
     /// Build the best candidate for real on a throwaway copy of the tables it reads (temporary

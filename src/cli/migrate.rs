@@ -16,7 +16,8 @@ pub struct MigrateArgs {
     pub source: SourceArgs,
 
     /// Stop after this version instead of applying everything.
-    #[arg(long, value_name = "VERSION")]
+    #[arg(long, value_name = "VERSION",
+          value_parser = |text: &str| crate::config::number::VERSION.parse_integer(text))]
     pub target: Option<i64>,
 
     /// Apply the pending migrations in one transaction, report each, and roll back.
@@ -98,7 +99,8 @@ impl MigrateArgs {
 #[derive(Debug, Args)]
 pub struct BaselineArgs {
     /// The newest version the database already has.
-    #[arg(value_name = "VERSION")]
+    #[arg(value_name = "VERSION",
+          value_parser = |text: &str| crate::config::number::VERSION.parse_integer(text))]
     pub up_to: i64,
 
     #[command(flatten)]

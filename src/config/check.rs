@@ -13,8 +13,10 @@ pub struct CheckSection {
     /// Whether JIT compilation may run (off: it dominates short queries and varies).
     pub jit: bool,
     /// Parallel workers per Gather (0: a plan's timing does not depend on free cores).
+    #[serde(deserialize_with = "super::number::workers")]
     pub max_parallel_workers_per_gather: u32,
     /// Allowed buffer growth over a baseline, in percent.
+    #[serde(deserialize_with = "super::number::percent")]
     pub buffers_tolerance: f64,
     /// Whether p95_ms latency budgets are judged.
     pub latency: bool,

@@ -12,6 +12,7 @@ mod fleet;
 mod indexes;
 mod lint;
 mod migrate;
+pub mod number;
 
 pub use check::CheckSection;
 pub use drift::{DriftSection, IgnoreEntry as DriftIgnore};
@@ -110,10 +111,27 @@ pub fn from_toml<T: serde::de::DeserializeOwned>(text: &str) -> anyhow::Result<T
             .map(|span| text[..span.start].matches('\n').count() + 1);
         let message = err.message().trim();
         match line {
-            Some(line) => bail!("line {line}: {message}"),
+            Some(line) => bail!("line {line}{}: {message}", key_on(text, line)),
             None => bail!("{message}"),
         }
     })
+}
+
+/// `, key` for the bare key a line sets, so that a refused value is named (never the value:
+/// it may be a URL with a password).
+fn key_on(text: &str, line: usize) -> String {
+    let key = text
+        .lines()
+        .nth(line - 1)
+        .and_then(|l| l.split_once('='))
+        .map(|(key, _)| key.trim())
+        .filter(|key| {
+            !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        });
+    key.map(|key| format!(", {key}")).unwrap_or_default()
 }
 
 /// The database URL by precedence: the flag, `DATABASE_URL`, then the config file.
@@ -214,6 +232,21 @@ mod tests {
         assert_eq!(parse_size("1 GB").unwrap(), 1 << 30);
         assert!(parse_size("10mb").is_err());
         assert!(parse_size("MB").is_err());
+    }
+
+    #[test]
+    fn a_number_out_of_range_is_refused_with_its_line_and_key() {
+        let err = parse("[indexes]\nbloat_min_ratio = nan\n").unwrap_err();
+        assert_eq!(
+            format!("{err:#}"),
+            "line 2, bloat_min_ratio: NaN is not a share from 0 to 1"
+        );
+        let err = parse("[check]\nbuffers_tolerance = -inf\n").unwrap_err();
+        assert!(format!("{err:#}").contains("buffers_tolerance"), "{err:#}");
+        let err = parse("[indexes]\nunused_max_scans = -1\n").unwrap_err();
+        assert!(format!("{err:#}").contains("not a count"), "{err:#}");
+        let config = parse("[indexes]\nseq_scan_min_ratio = 1\n").unwrap();
+        assert!((config.indexes.seq_scan_min_ratio - 1.0).abs() < f64::EPSILON);
     }
 
     #[test]

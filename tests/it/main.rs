@@ -15,6 +15,7 @@ mod layering;
 mod lint;
 mod manual;
 mod migrate;
+mod numbers;
 mod queries;
 mod read_only;
 mod released;
