@@ -52,6 +52,52 @@ SELECT
         JOIN pg_attribute AS a ON a.attrelid = con.confrelid AND a.attnum = k.attnum
         ORDER BY k.position
     ) AS referenced_types,
+    -- Per column pair: whether the referencing column cannot hold every value of the key, so
+    -- that an INSERT or UPDATE referencing a larger or longer key fails: its (base) type is not
+    -- the key's nor one the key's casts to implicitly (bigint to integer is an assignment cast),
+    -- or its length or precision is less (varchar(64) against text). The other direction
+    -- (bigint against an integer key, text against varchar) holds every key, and both RI
+    -- lookups use their indexes without casting a column (docs/indexes.md).
+    ARRAY(
+        SELECT NOT (
+            (fb.base = pb.base OR EXISTS (
+                SELECT FROM pg_cast AS c
+                WHERE c.castsource = pb.base AND c.casttarget = fb.base AND c.castcontext = 'i'
+            ))
+            AND (fb.typmod = -1 OR (pb.typmod <> -1 AND fb.typmod >= pb.typmod))
+        )
+        FROM unnest(con.conkey, con.confkey) WITH ORDINALITY AS k(fkey, pkey, position)
+        JOIN pg_attribute AS fa ON fa.attrelid = con.conrelid AND fa.attnum = k.fkey
+        JOIN pg_attribute AS pa ON pa.attrelid = con.confrelid AND pa.attnum = k.pkey
+        CROSS JOIN LATERAL (
+            SELECT coalesce(nullif(ty.typbasetype, 0), ty.oid) AS base,
+                   CASE WHEN ty.typtype = 'd' THEN ty.typtypmod ELSE fa.atttypmod END AS typmod
+            FROM pg_type AS ty WHERE ty.oid = fa.atttypid
+        ) AS fb
+        CROSS JOIN LATERAL (
+            SELECT coalesce(nullif(ty.typbasetype, 0), ty.oid) AS base,
+                   CASE WHEN ty.typtype = 'd' THEN ty.typtypmod ELSE pa.atttypmod END AS typmod
+            FROM pg_type AS ty WHERE ty.oid = pa.atttypid
+        ) AS pb
+        ORDER BY k.position
+    ) AS narrower,
+    -- Per column pair: whether the lookup below casts the referencing column (the key's
+    -- operator takes another type, and not by a binary-compatible relabelling as varchar to
+    -- text): then no index on the column can serve it (integer against a numeric key).
+    ARRAY(
+        SELECT op.oprright <> fb.base AND NOT EXISTS (
+            SELECT FROM pg_cast AS c
+            WHERE c.castsource = fb.base AND c.casttarget = op.oprright AND c.castmethod = 'b'
+        )
+        FROM unnest(con.conkey, con.conpfeqop) WITH ORDINALITY AS k(fkey, eqop, position)
+        JOIN pg_attribute AS fa ON fa.attrelid = con.conrelid AND fa.attnum = k.fkey
+        JOIN pg_operator AS op ON op.oid = k.eqop
+        CROSS JOIN LATERAL (
+            SELECT coalesce(nullif(ty.typbasetype, 0), ty.oid) AS base
+            FROM pg_type AS ty WHERE ty.oid = fa.atttypid
+        ) AS fb
+        ORDER BY k.position
+    ) AS casting,
     (
         SELECT string_agg(format_type(pa.atttypid, pa.atttypmod), ', ' ORDER BY k.position)
         FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, position)

@@ -48,7 +48,7 @@ pub struct Proposal {
     /// `schema.table`.
     pub table: String,
     pub method: super::candidate::Method,
-    /// `CREATE INDEX CONCURRENTLY …;`, to run as printed.
+    /// `CREATE INDEX CONCURRENTLY IF NOT EXISTS …;`, to run as printed.
     pub statement: String,
     /// A migration file that runs it: the no-transaction marker, then the statement.
     pub migration: String,
@@ -294,7 +294,8 @@ mod tests {
     use crate::advise::candidate::Method;
 
     fn proposal() -> Proposal {
-        let statement = "CREATE INDEX CONCURRENTLY lma_leads_org_status ON public.leads \
+        let statement =
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS lma_leads_org_status ON public.leads \
                          (organization_id, status);";
         Proposal {
             name: "lma_leads_org_status".into(),
@@ -362,9 +363,10 @@ mod tests {
         let tags = CheckAdvice {
             unvalidated: vec![Unvalidated {
                 name: "lma_leads_tags".into(),
-                statement: "CREATE INDEX CONCURRENTLY lma_leads_tags ON public.leads \
+                statement:
+                    "CREATE INDEX CONCURRENTLY IF NOT EXISTS lma_leads_tags ON public.leads \
                             USING gin (tags);"
-                    .into(),
+                        .into(),
                 rationale: "containment on tags".into(),
                 reason: "HypoPG cannot simulate GIN".into(),
             }],

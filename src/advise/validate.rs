@@ -217,14 +217,16 @@ fn gain(before: f64, after: f64) -> f64 {
     }
 }
 
-/// `CREATE INDEX CONCURRENTLY <name> <body>;` with the name quoted when it must be.
+/// `CREATE INDEX CONCURRENTLY IF NOT EXISTS <name> <body>;` with the name quoted when it must
+/// be: `IF NOT EXISTS` so that its no-transaction migration can be rerun after a failure part
+/// way (squawk's prefer-robust-stmts), as lma migrate reruns one.
 fn statement(name: &str, body: &str) -> String {
     let quoted = if super::conditions::is_identifier(name) {
         name.to_owned()
     } else {
         crate::queries::quote_ident(name)
     };
-    format!("CREATE INDEX CONCURRENTLY {quoted} {body};")
+    format!("CREATE INDEX CONCURRENTLY IF NOT EXISTS {quoted} {body};")
 }
 
 async fn qualified(client: &Client, candidate: &Candidate) -> anyhow::Result<String> {

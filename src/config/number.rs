@@ -48,9 +48,12 @@ impl Range {
     }
 
     fn contains(self, value: f64) -> bool {
-        value.is_finite()
-            && value >= self.min
-            && (value < self.max || (value == self.max && !self.below_max))
+        let below_max = if self.below_max {
+            value < self.max
+        } else {
+            value <= self.max
+        };
+        value.is_finite() && value >= self.min && below_max
     }
 
     /// The value, when it is a finite number in the range; else the message every flag and key

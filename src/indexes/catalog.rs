@@ -145,6 +145,10 @@ pub struct ForeignKeyRow {
     /// The referencing and referenced columns' types (format_type), in constraint order.
     pub column_types: Vec<String>,
     pub referenced_types: Vec<String>,
+    /// Per column: it cannot hold every value of the key (a narrower type, a shorter length).
+    pub narrower: Vec<bool>,
+    /// Per column: the RI lookup casts it, so no index on it serves the lookup.
+    pub casting: Vec<bool>,
     /// The referential-integrity lookup PostgreSQL runs on this table, with `$n` parameters
     /// of the `lookup_types` (comma-separated).
     pub lookup_query: String,
@@ -186,6 +190,8 @@ impl ForeignKeyRow {
             referenced_columns: row.try_get("referenced_columns")?,
             column_types: row.try_get("column_types")?,
             referenced_types: row.try_get("referenced_types")?,
+            narrower: row.try_get("narrower")?,
+            casting: row.try_get("casting")?,
             lookup_query: row.try_get("lookup_query")?,
             lookup_types: row.try_get("lookup_types")?,
             lookup: None,
@@ -393,6 +399,8 @@ pub struct NoPrimaryKeyRow {
     pub is_partitioned: bool,
     /// Quoted, unqualified (ADD PRIMARY KEY USING INDEX takes it so).
     pub candidate_index: Option<String>,
+    /// A unique constraint (quoted) whose index would do but for belonging to it.
+    pub constraint_candidate: Option<String>,
 }
 
 /// A B-tree whose leading key is a nullable column, with its null fraction.
@@ -451,6 +459,7 @@ pub async fn no_primary_key(
                 table_sql: row.try_get("table_sql")?,
                 is_partitioned: row.try_get("is_partitioned")?,
                 candidate_index: row.try_get("candidate_index")?,
+                constraint_candidate: row.try_get("constraint_candidate")?,
             })
         })
         .collect()

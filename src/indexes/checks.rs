@@ -113,9 +113,14 @@ fn not_valid(row: &NotValidRow) -> Finding {
     }
 }
 
+/// A referencing column that cannot hold every value of its key, or that the RI lookup casts.
+/// The other direction (a wider column: bigint against an integer key, text against varchar)
+/// is not a finding: it holds every key, and both lookups use their indexes without a cast
+/// (EXPLAIN of both, docs/indexes.md), so narrowing it would rewrite a table for nothing.
 fn fk_type(fk: &ForeignKeyRow) -> Option<Finding> {
+    let flagged = |list: &[bool], k: usize| list.get(k).copied().unwrap_or(false);
     let differ: Vec<usize> = (0..fk.column_types.len())
-        .filter(|&k| fk.column_types.get(k) != fk.referenced_types.get(k))
+        .filter(|&k| flagged(&fk.narrower, k) || flagged(&fk.casting, k))
         .collect();
     if differ.is_empty() {
         return None;
@@ -138,10 +143,20 @@ fn fk_type(fk: &ForeignKeyRow) -> Option<Finding> {
             )
         })
         .collect();
+    let casts = if differ.iter().any(|&k| flagged(&fk.casting, k)) {
+        format!(
+            "; and every DELETE or key UPDATE on {} casts the column to compare it, so no index \
+             on it serves that check",
+            fk.referenced_table
+        )
+    } else {
+        String::new()
+    };
     let reason = format!(
-        "foreign key {} references {}, but {}: every check casts, and a narrower column fails \
-         once the key outgrows it. The fix rewrites the table and its indexes under an ACCESS \
-         EXCLUSIVE lock",
+        "foreign key {} references {}, but {}: the column cannot hold every key value, so an \
+         INSERT or UPDATE that references a key beyond its range or length fails{casts}. The fix \
+         gives it the key's type, rewriting the table and its indexes under an ACCESS EXCLUSIVE \
+         lock",
         fk.constraint_name,
         fk.referenced_table,
         pairs.join(", ")
@@ -270,11 +285,25 @@ fn no_primary_key(row: &NoPrimaryKeyRow) -> Finding {
         );
         return Finding::new(Kind::NoPrimaryKey, &row.table_sql, reason, Some(sql));
     }
-    let reason = "no primary key: rows cannot be told apart, and logical replication cannot \
-         replicate UPDATE and DELETE. No statement is suggested: choosing the key columns is a \
-         design decision (ALTER TABLE ... ADD PRIMARY KEY builds its index under an ACCESS \
-         EXCLUSIVE lock)"
+    let mut reason = "no primary key: rows cannot be told apart, and logical replication cannot \
+         replicate UPDATE and DELETE. No statement is suggested: "
         .to_owned();
+    match (&row.constraint_candidate, row.is_partitioned) {
+        (Some(unique), false) => {
+            reason.push_str("unique constraint ");
+            reason.push_str(unique);
+            reason.push_str(
+                " is on NOT NULL columns, but PostgreSQL refuses ADD PRIMARY KEY USING INDEX on \
+                 an index a constraint owns; to promote it, CREATE UNIQUE INDEX CONCURRENTLY on \
+                 the same columns, ADD PRIMARY KEY USING INDEX that one, then drop the \
+                 constraint unless foreign keys reference it",
+            );
+        }
+        _ => reason.push_str(
+            "choosing the key columns is a design decision (ALTER TABLE ... ADD PRIMARY KEY \
+             builds its index under an ACCESS EXCLUSIVE lock)",
+        ),
+    }
     Finding::new(Kind::NoPrimaryKey, &row.table_sql, reason, None)
 }
 

@@ -5,6 +5,7 @@ use clap::ValueEnum;
 use serde::Serialize;
 
 use super::catalog::{BloatRow, Checks, ForeignKeyRow, IndexRow, TableRow};
+use super::naming::Names;
 use super::usage::Usage;
 use crate::config::IndexesSection;
 
@@ -134,6 +135,8 @@ pub struct Facts<'a> {
     pub tables: &'a [TableRow],
     pub bloat: &'a [BloatRow],
     pub checks: &'a Checks,
+    /// The relation names of the schemas, which the indexes fixes create must not take.
+    pub names: &'a Names,
     pub thresholds: &'a IndexesSection,
     /// Whether the statistics are old enough for "unused" verdicts.
     pub stats_reliable: bool,

@@ -7,6 +7,7 @@ use super::catalog::{ForeignKeyRow, IndexRow, TableRow};
 use super::checks;
 pub use super::finding::{Facts, Finding, Kind};
 use super::lookup::Lookup;
+use super::naming::Names;
 use super::redundancy;
 use super::size::human_size;
 use super::usage::Usage;
@@ -16,7 +17,7 @@ use crate::config::IndexesSection;
 #[must_use]
 pub fn classify(facts: &Facts, fail_on: &[Kind]) -> Vec<Finding> {
     let mut findings = invalid(facts.indexes);
-    findings.extend(missing_fk(facts.foreign_keys, facts.indexes));
+    findings.extend(missing_fk(facts.foreign_keys, facts.indexes, facts.names));
     findings.extend(redundant(facts.indexes));
     findings.extend(unused(facts));
     findings.extend(bloat(facts));
@@ -165,8 +166,9 @@ fn invalid(indexes: &[IndexRow]) -> Vec<Finding> {
         .collect()
 }
 
-fn missing_fk(foreign_keys: &[ForeignKeyRow], indexes: &[IndexRow]) -> Vec<Finding> {
+fn missing_fk(foreign_keys: &[ForeignKeyRow], indexes: &[IndexRow], names: &Names) -> Vec<Finding> {
     let mut suggested: HashSet<(u32, Vec<&str>)> = HashSet::new();
+    let mut names = names.clone();
     foreign_keys
         .iter()
         .filter(|fk| !covered(fk, indexes))
@@ -176,34 +178,52 @@ fn missing_fk(foreign_keys: &[ForeignKeyRow], indexes: &[IndexRow]) -> Vec<Findi
             columns.sort_unstable();
             suggested.insert((fk.table_oid, columns))
         })
-        .map(|fk| {
-            let columns = fk.column_sql.join(", ");
-            let reason = format!(
-                "foreign key {} ({columns}) references {}, and {}: every DELETE or key UPDATE \
-                 there scans this table{}",
-                fk.constraint_name,
-                fk.referenced_table,
-                why_uncovered(fk),
-                if fk.is_partitioned {
-                    ". It is partitioned, where CREATE INDEX cannot be CONCURRENTLY and blocks \
-                     writes to every partition while it builds; to avoid that, CREATE INDEX ON \
-                     ONLY the table, CREATE INDEX CONCURRENTLY on each partition and ALTER \
-                     INDEX ... ATTACH PARTITION each"
-                } else {
-                    ""
-                }
-            );
-            let sql = if fk.is_partitioned {
-                format!("CREATE INDEX ON {} ({columns});", fk.table_sql)
-            } else {
-                format!("CREATE INDEX CONCURRENTLY ON {} ({columns});", fk.table_sql)
-            };
-            Finding {
-                constraint: Some(fk.constraint_name.clone()),
-                ..Finding::new(Kind::MissingFk, &fk.table_sql, reason, Some(sql))
-            }
-        })
+        .map(|fk| missing_fk_finding(fk, &mut names))
         .collect()
+}
+
+/// A key without an index that serves its lookup, and the index that would: named as
+/// PostgreSQL would name it, since `lma migrate` refuses an unnamed CREATE INDEX CONCURRENTLY.
+fn missing_fk_finding(fk: &ForeignKeyRow, names: &mut Names) -> Finding {
+    let columns = fk.column_sql.join(", ");
+    let mut reason = format!(
+        "foreign key {} ({columns}) references {}, and {}: every DELETE or key UPDATE there \
+         scans this table",
+        fk.constraint_name,
+        fk.referenced_table,
+        why_uncovered(fk),
+    );
+    let sql = if fk.casting.contains(&true) {
+        reason.push_str(
+            ". The lookup casts the column to the key's type, so no index on it can serve the \
+             lookup: no index is suggested; change the column's type to the key's (the fk-type \
+             finding) and the index it has, or one then built, serves it",
+        );
+        None
+    } else {
+        let name = names.index(&fk.schema, &fk.table_name, &fk.column_names);
+        if fk.is_partitioned {
+            reason.push_str(
+                ". It is partitioned, where CREATE INDEX cannot be CONCURRENTLY and blocks writes \
+                 to every partition while it builds; to avoid that, CREATE INDEX ON ONLY the \
+                 table, CREATE INDEX CONCURRENTLY on each partition and ALTER INDEX ... ATTACH \
+                 PARTITION each",
+            );
+            Some(format!(
+                "CREATE INDEX IF NOT EXISTS {name} ON {} ({columns});",
+                fk.table_sql
+            ))
+        } else {
+            Some(format!(
+                "CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {} ({columns});",
+                fk.table_sql
+            ))
+        }
+    };
+    Finding {
+        constraint: Some(fk.constraint_name.clone()),
+        ..Finding::new(Kind::MissingFk, &fk.table_sql, reason, sql)
+    }
 }
 
 /// What the lookup lacks, in the words of whoever decided it.
@@ -264,12 +284,14 @@ fn redundant(indexes: &[IndexRow]) -> Vec<Finding> {
         .collect()
 }
 
-/// `DROP INDEX CONCURRENTLY`, except on a partitioned index, where PostgreSQL refuses it.
+/// `DROP INDEX CONCURRENTLY`, except on a partitioned index, where PostgreSQL refuses it. `IF
+/// EXISTS`, as every fix that drops or creates an index: in a no-transaction migration that
+/// failed part way, the rerun starts from the top (squawk's prefer-robust-stmts).
 fn drop_sql(index: &IndexRow) -> String {
     if index.is_partitioned {
-        format!("DROP INDEX {};", index.index_sql)
+        format!("DROP INDEX IF EXISTS {};", index.index_sql)
     } else {
-        format!("DROP INDEX CONCURRENTLY {};", index.index_sql)
+        format!("DROP INDEX CONCURRENTLY IF EXISTS {};", index.index_sql)
     }
 }
 

@@ -11,6 +11,7 @@ pub mod finding;
 pub mod findings;
 pub mod ignore;
 pub mod lookup;
+pub mod naming;
 pub mod redundancy;
 pub mod render;
 pub mod report;
@@ -106,6 +107,7 @@ struct Catalog {
     tables: Vec<TableRow>,
     bloat: Vec<BloatRow>,
     checks: Checks,
+    names: naming::Names,
 }
 
 impl Catalog {
@@ -133,6 +135,7 @@ impl Catalog {
         };
         Ok(Self {
             checks,
+            names: naming::Names::read(client, &schemas).await?,
             foreign_keys,
             tables: catalog::tables(client, &schemas).await?,
             bloat: catalog::bloat(client, &valid).await?,
@@ -166,6 +169,7 @@ pub async fn read(
         tables: &catalog.tables,
         bloat: &catalog.bloat,
         checks: &catalog.checks,
+        names: &catalog.names,
         thresholds: &options.thresholds,
         stats_reliable: statistics.reliable,
         stats_note: &stats_note,

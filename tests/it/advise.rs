@@ -143,7 +143,9 @@ async fn each_dropped_index_is_proposed_and_once_built_as_printed_its_check_pass
         assert_eq!(best["name"], index, "{advice:#}");
         let statement = best["statement"].as_str().unwrap();
         assert!(
-            statement.starts_with(&format!("CREATE INDEX CONCURRENTLY {index} ON public.")),
+            statement.starts_with(&format!(
+                "CREATE INDEX CONCURRENTLY IF NOT EXISTS {index} ON public."
+            )),
             "{statement}"
         );
         assert_eq!(
@@ -277,7 +279,7 @@ async fn a_query_file_takes_its_parameter_values_from_the_command_line() {
     assert_eq!(advice["check"], "by_phone");
     let best = advice["proposals"][0]["statement"].as_str().unwrap();
     assert!(
-        best.starts_with("CREATE INDEX CONCURRENTLY idx_leads_organization_id_phone ON public.leads USING btree (organization_id, phone)"),
+        best.starts_with("CREATE INDEX CONCURRENTLY IF NOT EXISTS idx_leads_organization_id_phone ON public.leads USING btree (organization_id, phone)"),
         "{advice:#}"
     );
     // A check file whose index exists: nothing to propose, exit 0.

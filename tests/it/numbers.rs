@@ -89,15 +89,12 @@ fn every_numeric_flag_refuses_nan_infinities_and_values_out_of_range() {
         };
         for value in values {
             let mut args = flag.command.clone();
-            let named = match &flag.long {
-                Some(long) => {
-                    args.push(format!("--{long}={value}"));
-                    format!("--{long}")
-                }
-                None => {
-                    args.extend(["--".to_owned(), (*value).to_owned()]);
-                    format!("<{}>", flag.value_name)
-                }
+            let named = if let Some(long) = &flag.long {
+                args.push(format!("--{long}={value}"));
+                format!("--{long}")
+            } else {
+                args.extend(["--".to_owned(), (*value).to_owned()]);
+                format!("<{}>", flag.value_name)
             };
             let error = one_error(&args);
             assert!(error.contains(&named), "{args:?}: {error}");
@@ -141,7 +138,7 @@ impl<'de> Deserializer<'de> for Walker<'_> {
     ) -> Result<V::Value, Self::Error> {
         visitor.visit_map(Fields {
             walker: self,
-            fields,
+            names: fields,
             next: 0,
         })
     }
@@ -183,7 +180,7 @@ impl<'de> Deserializer<'de> for Walker<'_> {
 
 struct Fields<'a> {
     walker: Walker<'a>,
-    fields: &'static [&'static str],
+    names: &'static [&'static str],
     next: usize,
 }
 
@@ -194,7 +191,7 @@ impl<'de> MapAccess<'de> for Fields<'_> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, Self::Error> {
-        let Some(field) = self.fields.get(self.next) else {
+        let Some(field) = self.names.get(self.next) else {
             return Ok(None);
         };
         seed.deserialize(de::value::BorrowedStrDeserializer::new(field))
@@ -205,7 +202,7 @@ impl<'de> MapAccess<'de> for Fields<'_> {
         &mut self,
         seed: V,
     ) -> Result<V::Value, Self::Error> {
-        let field = self.fields[self.next];
+        let field = self.names[self.next];
         self.next += 1;
         let key = if self.walker.key.is_empty() {
             field.to_owned()

@@ -44,6 +44,8 @@ fn fk(name: &str, columns: &[i16]) -> ForeignKeyRow {
     }
 }
 
+static NO_NAMES: Names = Names::none();
+
 static NO_CHECKS: Checks = Checks {
     sequences: Vec::new(),
     not_valid: Vec::new(),
@@ -65,6 +67,7 @@ fn facts<'a>(
         tables: &[],
         bloat: &[],
         checks: &NO_CHECKS,
+        names: &NO_NAMES,
         thresholds,
         stats_reliable,
         stats_note: "8days of statistics",
@@ -114,13 +117,13 @@ fn a_partial_index_on_fk_is_not_null_supports_the_fk_and_other_predicates_do_not
         assert!(!supports(candidate, &single), "{}", candidate.index_name);
     }
     let rows = [partial, other_null, invalid, hash.clone()];
-    let found = missing_fk(std::slice::from_ref(&single), &rows);
+    let found = missing_fk(std::slice::from_ref(&single), &rows, &NO_NAMES);
     assert_eq!(kinds(&found), [(Kind::MissingFk, "t_a_fkey".to_owned())]);
     assert_eq!(
         found[0].sql.as_deref(),
-        Some("CREATE INDEX CONCURRENTLY ON public.t (c1);")
+        Some("CREATE INDEX CONCURRENTLY IF NOT EXISTS t_c1_idx ON public.t (c1);")
     );
-    assert!(missing_fk(std::slice::from_ref(&single), &[not_null]).is_empty());
+    assert!(missing_fk(std::slice::from_ref(&single), &[not_null], &NO_NAMES).is_empty());
     // The planner has the last word: it may use a hash index for the lookup.
     let planned = ForeignKeyRow {
         lookup: Some(Lookup::Planned {
@@ -132,7 +135,7 @@ fn a_partial_index_on_fk_is_not_null_supports_the_fk_and_other_predicates_do_not
         ..single
     };
     assert!(supports(&hash, &planned));
-    assert!(missing_fk(&[planned], &[hash]).is_empty());
+    assert!(missing_fk(&[planned], &[hash], &NO_NAMES).is_empty());
 }
 
 #[test]
@@ -152,7 +155,7 @@ fn a_planned_lookup_that_reads_a_table_without_an_index_is_missing_one() {
         }),
         ..fk("t_a_fkey", &[1])
     };
-    let found = missing_fk(&[planned], &[index(1, "a", &[1])]);
+    let found = missing_fk(&[planned], &[index(1, "a", &[1])], &NO_NAMES);
     assert_eq!(kinds(&found), [(Kind::MissingFk, "t_a_fkey".to_owned())]);
     assert!(
         found[0].reason.contains("reads t_2026 without an index"),
@@ -256,7 +259,7 @@ fn fail_on_narrows_what_fails_but_everything_is_reported() {
     );
     assert_eq!(
         found[0].sql.as_deref(),
-        Some("DROP INDEX CONCURRENTLY public.a;")
+        Some("DROP INDEX CONCURRENTLY IF EXISTS public.a;")
     );
 }
 

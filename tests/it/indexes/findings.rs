@@ -45,16 +45,32 @@ async fn unused_verdicts_on_young_statistics_are_unreliable_and_exit_0() {
 }
 
 #[tokio::test]
-async fn a_foreign_key_without_an_index_is_missing_one() {
+async fn a_foreign_key_without_an_index_is_missing_one_named_as_postgresql_would_name_it() {
     let db = database_with("fk_without_index").await;
-    let report = report(&run(db.lma(), "", &[]), 1);
-    assert_eq!(findings(&report, "missing-fk"), ["leads_organization_fkey"]);
-    let missing = finding(&report, "missing-fk", "leads_organization_fkey");
+    let first = report(&run(db.lma(), "", &[]), 1);
+    assert_eq!(findings(&first, "missing-fk"), ["leads_organization_fkey"]);
+    let missing = finding(&first, "missing-fk", "leads_organization_fkey");
     assert_eq!(missing["table"], "public.leads");
     assert_eq!(
         missing["sql"],
-        "CREATE INDEX CONCURRENTLY ON public.leads (organization_id);"
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS leads_organization_id_idx ON public.leads (organization_id);"
     );
+    // A relation that has the name already: the next free one, as PostgreSQL numbers them.
+    db.client()
+        .await
+        .batch_execute("CREATE SEQUENCE leads_organization_id_idx")
+        .await
+        .unwrap();
+    let second = report(&run(db.lma(), "", &[]), 1);
+    let missing = finding(&second, "missing-fk", "leads_organization_fkey");
+    let sql = missing["sql"].as_str().unwrap();
+    assert_eq!(
+        sql,
+        "CREATE INDEX CONCURRENTLY IF NOT EXISTS leads_organization_id_idx1 ON public.leads (organization_id);"
+    );
+    db.client().await.batch_execute(sql).await.unwrap();
+    let fixed = report(&run(db.lma(), "", &[]), 0);
+    assert!(findings(&fixed, "missing-fk").is_empty());
 }
 
 #[tokio::test]

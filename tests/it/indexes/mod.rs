@@ -3,6 +3,7 @@
 
 mod checks;
 mod findings;
+mod fixes;
 mod lma_schema;
 mod output;
 mod partitions;

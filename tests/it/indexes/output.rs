@@ -67,7 +67,7 @@ async fn the_table_output_shows_findings_first_then_a_summary_and_the_inventory_
     let stdout = table(&[]);
     for expected in [
         "\nFindings\nFAIL redundant: public.orders public.orders_customer",
-        "  fix: DROP INDEX CONCURRENTLY public.orders_customer;",
+        "  fix: DROP INDEX CONCURRENTLY IF EXISTS public.orders_customer;",
         "Not judged: 1 indexes have no scans in ",
         "\nSummary\n  redundant           1  (1 fail, 0 ignored, 0 unreliable)\n  unused              1  (0 fail, 0 ignored, 1 unreliable)\n",
         "4 indexes on 1 tables; 2 findings, 1 fail the run.",

@@ -10,7 +10,7 @@ async fn duplicates_on_a_partitioned_table_are_one_finding_on_the_parent_index_a
     let before = report(&run(db.lma(), "", &["--fail-on", "redundant"]), 1);
     assert_eq!(findings(&before, "redundant"), ["public.b"], "{before:#}");
     let redundant = finding(&before, "redundant", "public.b");
-    assert_eq!(redundant["sql"], "DROP INDEX public.b;");
+    assert_eq!(redundant["sql"], "DROP INDEX IF EXISTS public.b;");
     let reason = redundant["reason"].as_str().unwrap();
     assert!(
         reason.contains("ACCESS EXCLUSIVE lock on the table and every partition"),
@@ -34,7 +34,7 @@ async fn an_index_unused_on_every_partition_is_one_finding_and_one_used_on_a_par
     assert_eq!(findings(&unused, "unused"), ["public.a"]);
     assert_eq!(
         finding(&unused, "unused", "public.a")["sql"],
-        "DROP INDEX public.a;"
+        "DROP INDEX IF EXISTS public.a;"
     );
     client
         .batch_execute("SET enable_seqscan = off; SELECT count(*) FROM events_2025 WHERE deleted")
@@ -75,7 +75,10 @@ async fn a_partitioned_foreign_key_is_one_lookup_over_every_partition() {
             .contains("reads events_2026 without an index"),
         "{fk}"
     );
-    assert_eq!(fk["sql"], "CREATE INDEX ON public.events (account_id);");
+    assert_eq!(
+        fk["sql"],
+        "CREATE INDEX IF NOT EXISTS events_account_id_idx ON public.events (account_id);"
+    );
     client
         .batch_execute(fk["sql"].as_str().unwrap())
         .await

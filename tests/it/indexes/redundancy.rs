@@ -28,7 +28,7 @@ async fn an_exact_duplicate_is_redundant_and_the_older_one_is_kept() {
     );
     assert_eq!(
         finding["sql"],
-        "DROP INDEX CONCURRENTLY public.orders_customer_placed_again;"
+        "DROP INDEX CONCURRENTLY IF EXISTS public.orders_customer_placed_again;"
     );
 }
 
