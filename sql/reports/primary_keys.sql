@@ -9,6 +9,7 @@
 WITH candidates AS (
     SELECT
         i.indrelid,
+        i.indexrelid,
         c.relname,
         i.indnatts,
         owner.conname AS owner
@@ -43,13 +44,14 @@ SELECT
     (
         SELECT quote_ident(cand.relname) FROM candidates AS cand
         WHERE cand.indrelid = t.oid AND cand.owner IS NULL
-        ORDER BY cand.indnatts, cand.relname
+        -- The oldest, as redundancy keeps the oldest of duplicates: never the one it drops.
+        ORDER BY cand.indnatts, cand.indexrelid
         LIMIT 1
     ) AS candidate_index,
     (
         SELECT quote_ident(cand.owner) FROM candidates AS cand
         WHERE cand.indrelid = t.oid AND cand.owner IS NOT NULL
-        ORDER BY cand.indnatts, cand.relname
+        ORDER BY cand.indnatts, cand.indexrelid
         LIMIT 1
     ) AS constraint_candidate
 FROM pg_class AS t
